@@ -1,1 +1,4 @@
-return 0;
+using TcpLb.Cli;
+
+// The balancer's entry point: the command line decides what runs.
+return TcpLbCommandLine.Build().Parse(args).Invoke();
