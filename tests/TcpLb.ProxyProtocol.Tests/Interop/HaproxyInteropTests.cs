@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using Xunit;
+
+namespace TcpLb.ProxyProtocol.Tests.Interop;
+
+/// <summary>
+/// Headers written by a real HAProxy (send-proxy, send-proxy-v2, proxy-v2-options) parse to the
+/// endpoints the test connected from. The client binds 127.0.0.2 so the header's source is provably the
+/// client's address, not the proxy's.
+/// </summary>
+public sealed class HaproxyInteropTests
+{
+    private static readonly IPAddress ClientAddress = IPAddress.Parse("127.0.0.2");
+    private static readonly byte[] Payload = Encoding.ASCII.GetBytes("hello through haproxy");
+
+    [Fact]
+    public async Task HAProxy_send_proxy_v1_parses_to_the_client_and_listener_endpoints()
+    {
+        ProxyHeader header = await CaptureThroughHaproxyAsync("send-proxy", tls: false, ProxyVersion.V1);
+        Assert.True(header.Tlvs.IsEmpty);
+    }
+
+    [Fact]
+    public async Task HAProxy_send_proxy_v2_parses_to_the_client_and_listener_endpoints()
+    {
+        ProxyHeader header = await CaptureThroughHaproxyAsync("send-proxy-v2", tls: false, ProxyVersion.V2);
+        Assert.True(header.Tlvs.IsEmpty);
+    }
+
+    [Fact]
+    public async Task HAProxy_v2_with_unique_id_crc32c_and_ssl_options_parses_and_the_checksum_verifies()
+    {
+        ProxyHeader header = await CaptureThroughHaproxyAsync(
+            "send-proxy-v2 proxy-v2-options authority,unique-id,crc32c,ssl", tls: false, ProxyVersion.V2);
+
+        Assert.True(header.TryGetTlv(ProxyTlvType.Crc32C, out _)); // Complete with VerifyChecksum on: it matched
+        Assert.True(header.TryGetTlv(ProxyTlvType.UniqueId, out ProxyTlv uniqueId));
+        Assert.True(uniqueId.TryGetUniqueId(out var id));
+        Assert.Contains("7F000002", Encoding.ASCII.GetString(id.ToArray()), StringComparison.Ordinal); // %ci of 127.0.0.2
+        Assert.True(header.TryGetTlv(ProxyTlvType.Ssl, out ProxyTlv ssl));
+        Assert.True(ssl.TryGetSsl(out ProxySslInfo info));
+        Assert.Equal(ProxySslClient.None, info.Client); // a plain TCP client
+    }
+
+    [Fact]
+    public async Task HAProxy_v2_behind_TLS_carries_authority_from_SNI_and_the_SSL_TLV()
+    {
+        ProxyHeader header = await CaptureThroughHaproxyAsync(
+            "send-proxy-v2 proxy-v2-options authority,unique-id,crc32c,ssl", tls: true, ProxyVersion.V2);
+
+        Assert.True(header.TryGetTlv(ProxyTlvType.Authority, out ProxyTlv authority));
+        Assert.True(authority.TryGetAuthority(out string? host));
+        Assert.Equal("example.test", host);
+        Assert.True(header.TryGetTlv(ProxyTlvType.Ssl, out ProxyTlv ssl));
+        Assert.True(ssl.TryGetSsl(out ProxySslInfo info));
+        Assert.True(info.Client.HasFlag(ProxySslClient.Ssl));
+        Assert.True(info.TryGetSubTlv(ProxyTlvType.SslVersion, out ProxyTlv version));
+        Assert.True(version.TryGetString(ProxyTlvType.SslVersion, out string? tlsVersion));
+        Assert.StartsWith("TLSv1.", tlsVersion, StringComparison.Ordinal);
+        Assert.True(header.TryGetTlv(ProxyTlvType.Crc32C, out _));
+    }
+
+    private static async Task<ProxyHeader> CaptureThroughHaproxyAsync(string serverOptions, bool tls, ProxyVersion expectedVersion)
+    {
+        HaproxyProcess.RequireExecutable();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = timeout.Token;
+
+        using var backend = new HeaderCapturingBackend();
+        using var certificate = tls ? SelfSignedCertificate.Create("example.test") : null;
+        int port = HaproxyProcess.FreePort();
+        string bindOptions = certificate is null ? string.Empty : $" ssl crt {certificate.PemPath}";
+        using HaproxyProcess haproxy = await HaproxyProcess.StartAsync($$"""
+            listen under_test
+              bind 127.0.0.1:{{port}}{{bindOptions}}
+              unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid
+              server router {{backend.EndPoint}} {{serverOptions}}
+            """, cancellationToken);
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Bind(new IPEndPoint(ClientAddress, 0));
+        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        await using var stream = new NetworkStream(client, ownsSocket: false);
+        Task<(ProxyParseResult Result, ProxyHeader Header, byte[] Payload)> capture = backend.CaptureAsync(Payload.Length, cancellationToken);
+        if (certificate is null)
+        {
+            await stream.WriteAsync(Payload, cancellationToken);
+        }
+        else
+        {
+            // Trust exactly the certificate this test made, nothing else.
+            await using var ssl = new SslStream(stream, leaveInnerStreamOpen: true, (_, presented, _, _) => presented?.GetCertHashString() == certificate.Thumbprint);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "example.test" }, cancellationToken);
+            await ssl.WriteAsync(Payload, cancellationToken);
+            await ssl.FlushAsync(cancellationToken);
+        }
+
+        (ProxyParseResult result, ProxyHeader header, byte[] payload) = await capture;
+
+        Assert.Equal(expectedVersion, header.Version);
+        Assert.Equal(ProxyCommand.Proxy, header.Command);
+        Assert.True(header.DescribesTcpConnection);
+        Assert.Equal(client.LocalEndPoint, header.GetSourceEndPoint());
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), header.GetDestinationEndPoint());
+        Assert.Equal(header.Length, result.BytesConsumed);
+        Assert.Equal(Payload, payload);
+        return header;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace TcpLb.ProxyProtocol.Tests.Interop;
+
+/// <summary>A throw-away certificate and key in one PEM file, the form HAProxy's <c>crt</c> reads.</summary>
+internal sealed class SelfSignedCertificate : IDisposable
+{
+    private SelfSignedCertificate(string pemPath, string thumbprint)
+    {
+        PemPath = pemPath;
+        Thumbprint = thumbprint;
+    }
+
+    public string PemPath { get; }
+
+    /// <summary>The SHA-1 hash a client pins to trust this certificate only.</summary>
+    public string Thumbprint { get; }
+
+    public static SelfSignedCertificate Create(string hostName)
+    {
+        using RSA key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={hostName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(hostName);
+        request.CertificateExtensions.Add(names.Build());
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+        string path = Path.Combine(Path.GetTempPath(), $"tcplb-test-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
+        return new SelfSignedCertificate(path, certificate.GetCertHashString());
+    }
+
+    public void Dispose() => File.Delete(PemPath);
+}
