@@ -1,4 +1,4 @@
 using TcpLb.Cli;
 
 // The balancer's entry point: the command line decides what runs.
-return TcpLbCommandLine.Build().Parse(args).Invoke();
+return await TcpLbCommandLine.InvokeAsync(args).ConfigureAwait(false);

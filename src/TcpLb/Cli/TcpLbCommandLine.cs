@@ -8,5 +8,25 @@ internal static class TcpLbCommandLine
     public static RootCommand Build() =>
         new("TcpLb: a raw TCP load balancer that forwards bytes untouched and prepends a PROXY protocol " +
             "header (v1 or v2) with the real client address, so HTTP routers behind it keep the client's IP " +
-            "while WebSockets keep working.");
+            "while WebSockets keep working.")
+        {
+            RunCommand.Build(),
+        };
+
+    /// <summary>Parses and runs; a bad flag or value prints one line per problem and exits with 2.</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        ParseResult parsed = Build().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"tcplb: {error.Message}").ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,154 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+
+namespace TcpLb.Cli;
+
+/// <summary>Parses the values flags take: endpoints, durations, networks. Each failure is a sentence naming what was wrong.</summary>
+internal static class CommandLineValues
+{
+    /// <summary><c>127.0.0.1:8080</c>, <c>[::1]:8080</c>, <c>[::]:8080</c> or <c>*:8080</c> (all addresses, dual-stack).</summary>
+    public static bool TryParseListenEndPoint(string text, [NotNullWhen(true)] out IPEndPoint? endPoint, out string error)
+    {
+        endPoint = null;
+        if (text.StartsWith("*:", StringComparison.Ordinal))
+        {
+            text = "[::]" + text[1..];
+        }
+
+        if (!TrySplitHostPort(text, out string host, out int port, out error))
+        {
+            return false;
+        }
+
+        if (!IPAddress.TryParse(host, out IPAddress? address))
+        {
+            error = $"'{host}' is not an IP address (use *:port for all addresses)";
+            return false;
+        }
+
+        endPoint = new IPEndPoint(address, port);
+        return true;
+    }
+
+    /// <summary>An IP address or a DNS name, with a port: <c>10.0.0.5:80</c>, <c>[fd00::5]:80</c>, <c>router.local:80</c>.</summary>
+    public static bool TryParseBackendEndPoint(string text, [NotNullWhen(true)] out EndPoint? endPoint, out string error)
+    {
+        endPoint = null;
+        if (!TrySplitHostPort(text, out string host, out int port, out error))
+        {
+            return false;
+        }
+
+        if (port == 0)
+        {
+            error = "port 0 is not a backend port";
+            return false;
+        }
+
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            endPoint = new IPEndPoint(address, port);
+            return true;
+        }
+
+        if (Uri.CheckHostName(host) != UriHostNameType.Dns)
+        {
+            error = $"'{host}' is neither an IP address nor a host name";
+            return false;
+        }
+
+        endPoint = new DnsEndPoint(host, port);
+        return true;
+    }
+
+    /// <summary>A duration with its unit, as HAProxy writes them: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration, out string error)
+    {
+        duration = default;
+        error = string.Empty;
+        int unitStart = text.Length;
+        while (unitStart > 0 && char.IsAsciiLetter(text[unitStart - 1]))
+        {
+            unitStart--;
+        }
+
+        string unit = text[unitStart..];
+        if (!double.TryParse(text[..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value))
+        {
+            error = $"'{text}' is not a duration such as 250ms, 5s, 2m, 1h";
+            return false;
+        }
+
+        double? milliseconds = unit switch
+        {
+            "ms" => value,
+            "s" => value * 1000,
+            "m" => value * 60_000,
+            "h" => value * 3_600_000,
+            "d" => value * 86_400_000,
+            "" => null,
+            _ => null,
+        };
+        if (milliseconds is not { } ms)
+        {
+            error = unit.Length == 0 ? $"'{text}' needs a unit: ms, s, m, h or d" : $"'{unit}' is not a unit; use ms, s, m, h or d";
+            return false;
+        }
+
+        if (ms <= 0 || ms > TimeSpan.FromDays(365).TotalMilliseconds)
+        {
+            error = $"'{text}' must be more than 0 and at most 365d";
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(ms);
+        return true;
+    }
+
+    /// <summary>A network in CIDR form (<c>10.0.0.0/8</c>); a bare address means that one host.</summary>
+    public static bool TryParseNetwork(string text, out IPNetwork network, out string error)
+    {
+        error = string.Empty;
+        if (IPNetwork.TryParse(text, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(text, out IPAddress? host))
+        {
+            network = new IPNetwork(host, host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        error = $"'{text}' is not a network such as 10.0.0.0/8 or 2001:db8::/32 (host bits must be zero)";
+        return false;
+    }
+
+    private static bool TrySplitHostPort(string text, out string host, out int port, out string error)
+    {
+        host = string.Empty;
+        port = 0;
+        error = string.Empty;
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || (text.Contains(':', StringComparison.Ordinal) && text.IndexOf(':', StringComparison.Ordinal) != colon && !text.StartsWith('[')))
+        {
+            error = $"'{text}' is not host:port (write IPv6 as [addr]:port)";
+            return false;
+        }
+
+        host = text[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        if (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
+        {
+            error = $"'{text[(colon + 1)..]}' is not a port 0..65535";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TcpLb.Configuration;
+using TcpLb.Hosting;
+
+namespace TcpLb.Cli;
+
+/// <summary><c>tcplb run</c>: one listener, its backends and PROXY settings, from flags. The flag names are a contract.</summary>
+internal static class RunCommand
+{
+    public static Command Build()
+    {
+        var defaults = new TimeoutOptions();
+        Option<IPEndPoint[]> listen = Flags.Many<IPEndPoint>("--listen", "Address to accept on: 127.0.0.1:8080, [::1]:8080, *:8080 (all, dual-stack). Repeatable.", CommandLineValues.TryParseListenEndPoint);
+        listen.Required = true;
+        Option<EndPoint[]> backend = Flags.Many<EndPoint>("--backend", "A router to forward to: 10.0.0.5:80, [fd00::5]:80, router.local:80. Repeatable.", CommandLineValues.TryParseBackendEndPoint);
+        backend.Required = true;
+        Option<ProxySendMode> sendProxy = Flags.Choice("--send-proxy", "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off.", ProxySendMode.Off,
+            ("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
+        var sendCrc = new Option<bool>("--send-proxy-crc32c") { Description = "Add a CRC32C TLV to v2 headers sent." };
+        Option<IPNetwork[]> acceptFrom = Flags.Many<IPNetwork>("--accept-proxy-from", "Upstream balancer network (CIDR) whose connections must start with a PROXY header. Repeatable.",
+            CommandLineValues.TryParseNetwork);
+        var allowDirect = new Option<bool>("--allow-direct") { Description = "With --accept-proxy-from: also serve other sources, as direct clients." };
+        var forwardTlvs = new Option<bool>("--forward-tlvs") { Description = "Forward the v2 TLVs a trusted upstream sent (with --send-proxy v2)." };
+        var maxHeader = new Option<int>("--max-proxy-header-length") { Description = "Largest v2 header length accepted from an upstream, 0..65535.", DefaultValueFactory = _ => 4096 };
+        Option<ConnectMode> connect = Flags.Choice("--connect", "When to dial the backend: on-first-bytes (client-first, default) or on-accept.", ConnectMode.OnFirstBytes,
+            ("on-first-bytes", ConnectMode.OnFirstBytes), ("on-accept", ConnectMode.OnAccept));
+        Option<TimeSpan> connectTimeout = Flags.Duration("--connect-timeout", "Time one backend has to accept before the next is tried.", defaults.Connect);
+        Option<TimeSpan> firstBytesTimeout = Flags.Duration("--first-bytes-timeout", "Client-first: dial anyway after this long without client bytes.", defaults.FirstBytes);
+        Option<TimeSpan> headerTimeout = Flags.Duration("--proxy-header-timeout", "Time a trusted upstream has to send its whole PROXY header.", defaults.ProxyHeader);
+        Option<TimeSpan> clientIdle = Flags.Duration("--client-idle-timeout", "Close after this long without a byte from the client.", defaults.ClientIdle);
+        Option<TimeSpan> backendIdle = Flags.Duration("--backend-idle-timeout", "Close after this long without a byte from the backend.", defaults.BackendIdle);
+        Option<TimeSpan> halfClosed = Flags.Duration("--half-closed-timeout", "Once one side sent FIN, close if the other stays silent this long.", defaults.HalfClosed);
+        Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", TimeSpan.FromSeconds(30));
+        Option<LogLevel> logLevel = Flags.Choice("--log-level", "trace, debug (one line per closed connection), information, warning or error.", LogLevel.Information,
+            ("trace", LogLevel.Trace), ("debug", LogLevel.Debug), ("information", LogLevel.Information), ("warning", LogLevel.Warning), ("error", LogLevel.Error));
+
+        var command = new Command("run", "Forward TCP connections from --listen to --backend, adding a PROXY header.")
+        {
+            listen, backend, sendProxy, sendCrc, acceptFrom, allowDirect, forwardTlvs, maxHeader, connect,
+            connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(allowDirect) && (result.GetValue(acceptFrom) ?? []).Length == 0)
+            {
+                result.AddError("--allow-direct: only meaningful with --accept-proxy-from");
+            }
+
+            if (result.GetValue(forwardTlvs) && result.GetValue(sendProxy) != ProxySendMode.V2)
+            {
+                result.AddError("--forward-tlvs: TLVs can only be forwarded with --send-proxy v2");
+            }
+
+            if (result.GetValue(maxHeader) is < 0 or > 65535)
+            {
+                result.AddError($"--max-proxy-header-length: '{result.GetValue(maxHeader)}' is not 0..65535");
+            }
+        });
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var options = new ListenerOptions
+            {
+                Listen = parsed.GetValue(listen)!,
+                Backends = parsed.GetValue(backend)!,
+                SendProxy = parsed.GetValue(sendProxy),
+                SendProxyCrc32C = parsed.GetValue(sendCrc),
+                AcceptProxyFrom = parsed.GetValue(acceptFrom) ?? [],
+                AllowDirect = parsed.GetValue(allowDirect),
+                ForwardTlvs = parsed.GetValue(forwardTlvs),
+                MaxProxyHeaderLength = parsed.GetValue(maxHeader),
+                Connect = parsed.GetValue(connect),
+                Timeouts = new TimeoutOptions
+                {
+                    Connect = parsed.GetValue(connectTimeout),
+                    FirstBytes = parsed.GetValue(firstBytesTimeout),
+                    ProxyHeader = parsed.GetValue(headerTimeout),
+                    ClientIdle = parsed.GetValue(clientIdle),
+                    BackendIdle = parsed.GetValue(backendIdle),
+                    HalfClosed = parsed.GetValue(halfClosed),
+                },
+            };
+            return await RunAsync([options], parsed.GetValue(drain), parsed.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener cannot bind.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<ListenerOptions> listeners, TimeSpan drain, LogLevel logLevel, CancellationToken cancellationToken)
+    {
+        using IHost host = TcpLbHost.Build(listeners, drain, logLevel);
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (SocketException exception)
+        {
+            await Console.Error.WriteLineAsync($"tcplb: cannot listen: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+}

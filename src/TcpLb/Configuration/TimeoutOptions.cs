@@ -1,0 +1,26 @@
+namespace TcpLb.Configuration;
+
+/// <summary>
+/// Every timer a connection runs under, with defaults an HAProxy user would pick for WebSocket traffic
+/// (<c>timeout connect 5s</c>, <c>timeout tunnel 1h</c>, <c>timeout client-fin 30s</c>).
+/// </summary>
+internal sealed record TimeoutOptions
+{
+    /// <summary>How long one backend may take to accept a connection before the next one is tried.</summary>
+    public TimeSpan Connect { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Client-first: how long to wait for the client's first bytes before dialling anyway (server-speaks-first protocols).</summary>
+    public TimeSpan FirstBytes { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a trusted upstream may take to send its whole PROXY header (rule 21; peers use 10-30 s).</summary>
+    public TimeSpan ProxyHeader { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest time without a byte from the client before the connection is closed.</summary>
+    public TimeSpan ClientIdle { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest time without a byte from the backend before the connection is closed.</summary>
+    public TimeSpan BackendIdle { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Once one direction has ended (FIN passed on), the longest time the other may stay silent (HAProxy's client-fin/server-fin).</summary>
+    public TimeSpan HalfClosed { get; init; } = TimeSpan.FromSeconds(30);
+}

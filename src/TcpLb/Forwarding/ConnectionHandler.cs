@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using TcpLb.Configuration;
+using TcpLb.ProxyProtocol;
+using TcpLb.Transport;
+
+namespace TcpLb.Forwarding;
+
+/// <summary>
+/// Carries one accepted connection through its life: who the client is (a trusted upstream's PROXY
+/// header, or the socket) → the client's first bytes (client-first) → a backend → header and first
+/// bytes in one write → both directions pumped, half-close aware → one close, one log line.
+/// </summary>
+internal sealed class ConnectionHandler
+{
+    private readonly ListenerOptions _options;
+    private readonly BackendDialer _dialer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ProxyHeaderParserOptions _parserOptions;
+    private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
+
+    public ConnectionHandler(ListenerOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _dialer = new BackendDialer(options.Backends, options.Timeouts.Connect, time, logger);
+        _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
+    }
+
+    /// <summary>Connections currently open.</summary>
+    public int ActiveCount => _active.Count;
+
+    /// <summary>Resets every open connection (the end of a drain).</summary>
+    public void AbortAll()
+    {
+        foreach (ProxiedConnection connection in _active.Keys)
+        {
+            connection.Abort(CloseReason.Shutdown);
+        }
+    }
+
+    public async Task HandleAsync(Socket client, CancellationToken shutdown)
+    {
+        client.NoDelay = true;
+        var connection = new ProxiedConnection(client, _time);
+        _active.TryAdd(connection, 0);
+        string backendLabel = "-";
+        string clientLabel = connection.ClientEndPoint.ToString();
+        byte[]? headerBytes = null;
+        Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
+        try
+        {
+            ProxyHeader? reported = await IdentifyClientAsync(connection, shutdown).ConfigureAwait(false);
+            if (reported is not { } header)
+            {
+                return;
+            }
+
+            clientLabel = header.DescribesTcpConnection ? header.GetSourceEndPoint()!.ToString() : clientLabel;
+            if (_options.Connect == ConnectMode.OnFirstBytes && !await WaitForFirstBytesAsync(connection, shutdown).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            (Socket Socket, EndPoint Backend)? dialled = await _dialer.DialAsync(connection.ClientEndPoint, shutdown).ConfigureAwait(false);
+            if (dialled is not { } backend)
+            {
+                ForwardingLog.NoBackend(_logger, connection.ClientEndPoint);
+                connection.TrySetCloseReason(shutdown.IsCancellationRequested ? CloseReason.Shutdown : CloseReason.NoBackend);
+                return;
+            }
+
+            backendLabel = backend.Backend.ToString() ?? "-";
+            if (!connection.AttachBackend(backend.Socket))
+            {
+                return;
+            }
+
+            int headerLength = WriteHeader(header, out headerBytes);
+            await PumpAsync(connection, clientReceive, headerBytes.AsMemory(0, headerLength)).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            ForwardingLog.Unexpected(_logger, connection.ClientEndPoint, exception);
+            connection.Abort(CloseReason.ClientReset);
+        }
+        finally
+        {
+            connection.TrySetCloseReason(CloseReason.Completed);
+            connection.Close();
+            await clientReceive.ConfigureAwait(false);
+            await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
+            if (headerBytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(headerBytes);
+            }
+
+            _active.TryRemove(connection, out _);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+#pragma warning disable CA1873 // guarded by the IsEnabled check above
+                ForwardingLog.Closed(_logger, clientLabel, connection.ListenerEndPoint, backendLabel,
+                    connection.Upstream.Bytes, connection.Downstream.Bytes,
+                    (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds, connection.CloseReason);
+#pragma warning restore CA1873
+            }
+        }
+    }
+
+    /// <summary>The connection the PROXY header we send will describe, or null when the connection must close.</summary>
+    private async Task<ProxyHeader?> IdentifyClientAsync(ProxiedConnection connection, CancellationToken shutdown)
+    {
+        ProxyHeader direct = ProxyHeader.ForTcp(connection.ClientEndPoint, connection.ListenerEndPoint);
+        if (_options.AcceptProxyFrom.Count == 0)
+        {
+            return direct; // nobody is trusted: a PROXY line from a client is just data
+        }
+
+        IPAddress peer = connection.ClientEndPoint.Address;
+        peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        if (!_options.AcceptProxyFrom.Any(network => network.Contains(peer)))
+        {
+            if (_options.AllowDirect)
+            {
+                return direct;
+            }
+
+            ForwardingLog.UntrustedSource(_logger, connection.ClientEndPoint);
+            connection.Abort(CloseReason.UntrustedSource);
+            return null;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.Timeouts.ProxyHeader, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
+        try
+        {
+            var (status, header, error) = await UpstreamHeaderReader.ReadAsync(
+                connection.ClientToBackend.Reader, _parserOptions, _options.ForwardTlvs, linked.Token).ConfigureAwait(false);
+            if (status == ProxyParseStatus.Complete)
+            {
+                // Rule 24: describe the upstream's client; LOCAL/UNKNOWN mean the upstream connection itself (rules 4, 10, 11).
+                return header.DescribesTcpConnection ? header : direct;
+            }
+
+            string reason = status switch
+            {
+                ProxyParseStatus.NotProxy => "the connection does not start with a PROXY header (rule 20)",
+                ProxyParseStatus.Incomplete => "the peer closed before the header was complete",
+                _ => error.Describe(),
+            };
+            ForwardingLog.InvalidProxyHeader(_logger, connection.ClientEndPoint, reason);
+            connection.Abort(CloseReason.InvalidProxyHeader);
+            return null;
+        }
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
+        {
+            ForwardingLog.ProxyHeaderTimeout(_logger, connection.ClientEndPoint, _options.Timeouts.ProxyHeader.TotalSeconds);
+            connection.Abort(CloseReason.ProxyHeaderTimeout);
+            return null;
+        }
+    }
+
+    /// <summary>Client-first: waits for the first bytes (or the timeout: dial anyway). False when the client left first.</summary>
+    private async Task<bool> WaitForFirstBytesAsync(ProxiedConnection connection, CancellationToken shutdown)
+    {
+        using var timeout = new CancellationTokenSource(_options.Timeouts.FirstBytes, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
+        try
+        {
+            var reader = connection.ClientToBackend.Reader;
+            System.IO.Pipelines.ReadResult read = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            bool leftFirst = read.Buffer.IsEmpty && read.IsCompleted;
+            reader.AdvanceTo(read.Buffer.Start); // leave the bytes for the send loop: they go out with the header
+            if (leftFirst)
+            {
+                connection.TrySetCloseReason(CloseReason.ClientClosedBeforeData);
+            }
+
+            return !leftFirst;
+        }
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
+        {
+            return true; // a server-speaks-first protocol: dial without client bytes
+        }
+    }
+
+    private int WriteHeader(ProxyHeader header, out byte[]? buffer)
+    {
+        if (_options.SendProxy == ProxySendMode.Off)
+        {
+            buffer = null;
+            return 0;
+        }
+
+        ProxyVersion version = _options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
+        bool crc = version == ProxyVersion.V2 && _options.SendProxyCrc32C;
+        int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
+        buffer = ArrayPool<byte>.Shared.Rent(length);
+        return ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc);
+    }
+
+    private async Task PumpAsync(ProxiedConnection connection, Task<PumpEnd> clientReceive, ReadOnlyMemory<byte> header)
+    {
+        Socket backend = connection.Backend!;
+        using var watchdog = new ConnectionWatchdog(connection, _options.Timeouts, _time);
+        await Task.WhenAll(
+            Watch(clientReceive, CloseReason.ClientReset, null),
+            Watch(SocketPump.SendAsync(backend, connection.ClientToBackend.Reader, header), CloseReason.BackendReset, connection.Upstream),
+            Watch(SocketPump.ReceiveAsync(backend, connection.BackendToClient.Writer, connection.Downstream), CloseReason.BackendReset, null),
+            Watch(SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader, default), CloseReason.ClientReset, connection.Downstream)).ConfigureAwait(false);
+
+        // A reset on one side resets the other at once; a FIN passed on starts the half-closed clock.
+        async Task Watch(Task<PumpEnd> loop, CloseReason onReset, TrafficMeter? endedOnFin)
+        {
+            PumpEnd end = await loop.ConfigureAwait(false);
+            if (end == PumpEnd.Reset)
+            {
+                connection.Abort(onReset);
+            }
+            else if (end == PumpEnd.Fin && endedOnFin is not null)
+            {
+                endedOnFin.MarkEnded();
+                watchdog.Check();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using TcpLb.Configuration;
+using TcpLb.Transport;
+
+namespace TcpLb.Forwarding;
+
+/// <summary>
+/// The idle and half-closed timers of a pumping connection, as one timer that fires at the earliest
+/// deadline and re-arms itself when traffic moved the deadline on. Reads only the meters' timestamps:
+/// nothing runs per read.
+/// </summary>
+internal sealed class ConnectionWatchdog : IDisposable
+{
+    private readonly ProxiedConnection _connection;
+    private readonly TimeoutOptions _timeouts;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+
+    public ConnectionWatchdog(ProxiedConnection connection, TimeoutOptions timeouts, TimeProvider time)
+    {
+        _connection = connection;
+        _timeouts = timeouts;
+        _time = time;
+        _timer = time.CreateTimer(static state => ((ConnectionWatchdog)state!).Check(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Check();
+    }
+
+    /// <summary>Re-evaluates at once; called when a direction ends, since the other then runs under the half-closed timeout.</summary>
+    public void Check()
+    {
+        long now = _time.GetTimestamp();
+        TimeSpan untilClient = Remaining(_connection.Upstream, _timeouts.ClientIdle, now);
+        TimeSpan untilBackend = Remaining(_connection.Downstream, _timeouts.BackendIdle, now);
+        if (untilClient <= TimeSpan.Zero || untilBackend <= TimeSpan.Zero)
+        {
+            bool halfClosed = _connection.Upstream.Ended || _connection.Downstream.Ended;
+            _connection.Abort(halfClosed
+                ? CloseReason.HalfClosedTimeout
+                : untilClient <= TimeSpan.Zero ? CloseReason.ClientIdleTimeout : CloseReason.BackendIdleTimeout);
+            return;
+        }
+
+        TimeSpan next = untilClient < untilBackend ? untilClient : untilBackend;
+        if (next != TimeSpan.MaxValue)
+        {
+            // Timers take at most ~49 days; a longer wait simply checks again after a day.
+            _timer.Change(next < MaxTimerWait ? next : MaxTimerWait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    // A direction that has ended waits for nothing; while the other has ended, this one runs under the half-closed timeout.
+    private TimeSpan Remaining(TrafficMeter meter, TimeSpan idle, long now)
+    {
+        if (meter.Ended)
+        {
+            return TimeSpan.MaxValue;
+        }
+
+        bool otherEnded = ReferenceEquals(meter, _connection.Upstream) ? _connection.Downstream.Ended : _connection.Upstream.Ended;
+        TimeSpan limit = otherEnded && _timeouts.HalfClosed < idle ? _timeouts.HalfClosed : idle;
+        return limit - _time.GetElapsedTime(meter.LastActivity, now);
+    }
+}

@@ -1,0 +1,109 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using TcpLb.Transport;
+
+namespace TcpLb.Forwarding;
+
+/// <summary>
+/// One client connection and, once dialled, its backend connection: the two sockets, one pipe per
+/// direction, the traffic of each direction and how it ended. Abort resets both sockets at once, which
+/// ends every loop still running on them.
+/// </summary>
+internal sealed class ProxiedConnection
+{
+    private readonly Lock _sockets = new();
+    private int _closeReason;
+    private bool _aborted;
+
+    public ProxiedConnection(Socket client, TimeProvider time)
+    {
+        Client = client;
+        ClientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
+        ListenerEndPoint = (IPEndPoint)client.LocalEndPoint!;
+        Upstream = new TrafficMeter(time);
+        Downstream = new TrafficMeter(time);
+        StartTimestamp = time.GetTimestamp();
+    }
+
+    public Socket Client { get; }
+
+    public Socket? Backend { get; private set; }
+
+    /// <summary>The client's real endpoint (the upstream balancer's, behind one).</summary>
+    public IPEndPoint ClientEndPoint { get; }
+
+    /// <summary>The listener address the client connected to.</summary>
+    public IPEndPoint ListenerEndPoint { get; }
+
+    /// <summary>Client to backend.</summary>
+    public Pipe ClientToBackend { get; } = new(SocketPipeOptions.Default);
+
+    /// <summary>Backend to client.</summary>
+    public Pipe BackendToClient { get; } = new(SocketPipeOptions.Default);
+
+    /// <summary>Bytes from the client.</summary>
+    public TrafficMeter Upstream { get; }
+
+    /// <summary>Bytes from the backend.</summary>
+    public TrafficMeter Downstream { get; }
+
+    public long StartTimestamp { get; }
+
+    public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
+
+    /// <summary>Records the reason, unless one was recorded first.</summary>
+    public bool TrySetCloseReason(CloseReason reason) =>
+        Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None) == (int)CloseReason.None;
+
+    /// <summary>Adopts the dialled backend socket; false (and the socket closed) when the connection was aborted meanwhile.</summary>
+    public bool AttachBackend(Socket backend)
+    {
+        lock (_sockets)
+        {
+            if (!_aborted)
+            {
+                Backend = backend;
+                return true;
+            }
+        }
+
+        backend.Dispose();
+        return false;
+    }
+
+    /// <summary>Resets both sides (RST), recording <paramref name="reason"/> if it is the first.</summary>
+    public void Abort(CloseReason reason)
+    {
+        TrySetCloseReason(reason);
+        Socket? backend;
+        lock (_sockets)
+        {
+            if (_aborted)
+            {
+                return;
+            }
+
+            _aborted = true;
+            backend = Backend;
+        }
+
+        SocketErrors.Reset(Client);
+        if (backend is not null)
+        {
+            SocketErrors.Reset(backend);
+        }
+    }
+
+    /// <summary>Closes both sockets in order (their FINs were already sent by the send loops).</summary>
+    public void Close()
+    {
+        lock (_sockets)
+        {
+            _aborted = true;
+        }
+
+        Client.Dispose();
+        Backend?.Dispose();
+    }
+}

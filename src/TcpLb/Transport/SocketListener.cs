@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace TcpLb.Transport;
+
+/// <summary>One listening socket and its accept loop; it only accepts, the handler does the rest.</summary>
+internal sealed partial class SocketListener : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    private SocketListener(Socket socket, TimeProvider time, ILogger logger)
+    {
+        _socket = socket;
+        _time = time;
+        _logger = logger;
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>Binds and listens now, so that "accepting" means "ready". <c>[::]</c> also accepts IPv4 (dual-stack).</summary>
+    public static SocketListener Bind(IPEndPoint endPoint, TimeProvider time, ILogger logger)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen(); // the kernel's maximum backlog
+            return new SocketListener(socket, time, logger);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Accepts until disposed, handing each socket to <paramref name="onAccepted"/> without waiting for it.</summary>
+    public async Task AcceptLoopAsync(Action<Socket> onAccepted)
+    {
+        while (true)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await _socket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (SocketException exception)
+            {
+                // Out of descriptors (EMFILE) or a transient error: back off instead of spinning.
+                AcceptFailed(_logger, LocalEndPoint, exception.SocketErrorCode);
+                await Task.Delay(AcceptBackoff, _time).ConfigureAwait(false);
+                continue;
+            }
+
+            onAccepted(accepted);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(100);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Accept on {Listener} failed with {Error}; retrying in 100 ms")]
+    private static partial void AcceptFailed(ILogger logger, IPEndPoint listener, SocketError error);
+}

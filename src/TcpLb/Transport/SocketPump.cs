@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace TcpLb.Transport;
+
+/// <summary>
+/// The two copy loops of one direction: a socket into a pipe, and a pipe into a socket. Nothing is
+/// allocated per read or write: socket operations complete through the socket's cached event args,
+/// pipe segments are pooled, and an idle socket holds no buffer (zero-byte receive first).
+/// </summary>
+internal static class SocketPump
+{
+    /// <summary>Copies what <paramref name="socket"/> receives into <paramref name="writer"/> until FIN, reset or abort; completes the writer.</summary>
+    public static async Task<PumpEnd> ReceiveAsync(Socket socket, PipeWriter writer, TrafficMeter meter)
+    {
+        PumpEnd end = PumpEnd.Fin;
+        try
+        {
+            while (true)
+            {
+                // Wait for data without holding memory: idle connections cost no buffer.
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+
+                Memory<byte> buffer = writer.GetMemory(SocketPipeOptions.MinimumSegmentSize);
+                int received = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break; // FIN: this direction is over, the pipe's completion carries it on
+                }
+
+                writer.Advance(received);
+                meter.Record(received);
+                FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    end = PumpEnd.Aborted; // the sending side stopped reading
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            end = SocketErrors.Classify(exception);
+        }
+
+        await writer.CompleteAsync().ConfigureAwait(false);
+        return end;
+    }
+
+    /// <summary>
+    /// Sends what <paramref name="reader"/> yields to <paramref name="socket"/>. <paramref name="prefix"/> (a PROXY
+    /// header) leaves in the same send as the first bytes already waiting, if any (rule 22). When the pipe
+    /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing.
+    /// </summary>
+    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, ReadOnlyMemory<byte> prefix)
+    {
+        try
+        {
+            if (!prefix.IsEmpty)
+            {
+                await SendPrefixAsync(socket, reader, prefix).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                foreach (ReadOnlyMemory<byte> segment in buffer)
+                {
+                    await socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    socket.Shutdown(SocketShutdown.Send);
+                    await reader.CompleteAsync().ConfigureAwait(false);
+                    return PumpEnd.Fin;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            return exception is InvalidOperationException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+        }
+    }
+
+    private static async ValueTask SendPrefixAsync(Socket socket, PipeReader reader, ReadOnlyMemory<byte> prefix)
+    {
+        // Only what has already arrived: a silent client (server-speaks-first) gets the header alone.
+        if (reader.TryRead(out ReadResult result))
+        {
+            if (!result.Buffer.IsEmpty)
+            {
+                ReadOnlySequence<byte> first = result.Buffer.Slice(0, Math.Min(result.Buffer.Length, SocketPipeOptions.PauseWriterThreshold));
+                await SendCombinedAsync(socket, prefix, first).ConfigureAwait(false);
+                reader.AdvanceTo(first.End);
+                return;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start);
+        }
+
+        await socket.SendAsync(prefix, SocketFlags.None).ConfigureAwait(false);
+    }
+
+    // One copy per connection, so that header and first bytes are one send (HAProxy 2.6 and nginx 1.22 drop split headers).
+    private static async ValueTask SendCombinedAsync(Socket socket, ReadOnlyMemory<byte> prefix, ReadOnlySequence<byte> first)
+    {
+        int length = prefix.Length + (int)first.Length;
+        byte[] combined = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            prefix.Span.CopyTo(combined);
+            first.CopyTo(combined.AsSpan(prefix.Length));
+            await socket.SendAsync(combined.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(combined);
+        }
+    }
+}
