@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using TcpLb.Testing;
 using Xunit;
 
 namespace TcpLb.ProxyProtocol.Tests.Interop;
@@ -66,16 +67,16 @@ public sealed class HaproxyInteropTests
 
     private static async Task<ProxyHeader> CaptureThroughHaproxyAsync(string serverOptions, bool tls, ProxyVersion expectedVersion)
     {
-        HaproxyProcess.RequireExecutable();
+        PeerProcess.Require("haproxy");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = timeout.Token;
 
         using var backend = new HeaderCapturingBackend();
         using var certificate = tls ? SelfSignedCertificate.Create("example.test") : null;
-        int port = HaproxyProcess.FreePort();
+        int port = LoopbackPorts.Free();
         string bindOptions = certificate is null ? string.Empty : $" ssl crt {certificate.PemPath}";
-        using HaproxyProcess haproxy = await HaproxyProcess.StartAsync($$"""
+        using PeerProcess haproxy = await Haproxy.StartAsync($$"""
             listen under_test
               bind 127.0.0.1:{{port}}{{bindOptions}}
               unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid

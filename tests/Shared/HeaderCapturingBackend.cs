@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TcpLb.ProxyProtocol.Tests.Interop;
+using TcpLb.ProxyProtocol;
+
+namespace TcpLb.Testing;
 
 /// <summary>
 /// A loopback listener standing where a router would: it accepts one connection, parses the PROXY
