@@ -35,6 +35,9 @@ internal sealed class ConnectionHandler
     /// <summary>Connections currently open.</summary>
     public int ActiveCount => _active.Count;
 
+    /// <summary>The open connections.</summary>
+    public IEnumerable<ProxiedConnection> Connections => _active.Keys;
+
     /// <summary>Resets every open connection (the end of a drain).</summary>
     public void AbortAll()
     {

@@ -35,6 +35,9 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     /// <summary>Connections open right now.</summary>
     public int ActiveConnections => _running.Sum(r => r.Handler.ActiveCount);
 
+    /// <summary>The open connections, for status and tests.</summary>
+    public IReadOnlyCollection<ProxiedConnection> Connections => [.. _running.Select(r => r.Handler).Distinct().SelectMany(h => h.Connections)];
+
     /// <summary>Binds every listener (all or none) and starts accepting.</summary>
     public void Start()
     {
