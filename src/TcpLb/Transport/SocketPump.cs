@@ -44,7 +44,7 @@ internal static class SocketPump
             end = SocketErrors.Classify(exception);
         }
 
-        await writer.CompleteAsync().ConfigureAwait(false);
+        await writer.CompleteAsync(end == PumpEnd.Reset ? new PeerResetException() : null).ConfigureAwait(false);
         return end;
     }
 
@@ -80,10 +80,11 @@ internal static class SocketPump
                 }
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or PeerResetException)
         {
+            // The source's reset (or our abort) ends this side without a FIN; the watcher resets it.
             await reader.CompleteAsync().ConfigureAwait(false);
-            return exception is InvalidOperationException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            return exception is InvalidOperationException or PeerResetException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
         }
     }
 
