@@ -138,7 +138,7 @@ internal sealed class ConnectionHandler
             return null;
         }
 
-        using var timeout = new CancellationTokenSource(_options.Timeouts.ProxyHeader, _time);
+        using var timeout = new CancellationTokenSource(SinceAccept(connection, _options.Timeouts.ProxyHeader), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
         try
         {
@@ -171,7 +171,7 @@ internal sealed class ConnectionHandler
     /// <summary>Client-first: waits for the first bytes (or the timeout: dial anyway). False when the client left first.</summary>
     private async Task<bool> WaitForFirstBytesAsync(ProxiedConnection connection, CancellationToken shutdown)
     {
-        using var timeout = new CancellationTokenSource(_options.Timeouts.FirstBytes, _time);
+        using var timeout = new CancellationTokenSource(SinceAccept(connection, _options.Timeouts.FirstBytes), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
         try
         {
@@ -190,6 +190,13 @@ internal sealed class ConnectionHandler
         {
             return true; // a server-speaks-first protocol: dial without client bytes
         }
+    }
+
+    // The header and first-bytes timeouts count from the accept, not from when this step began.
+    private TimeSpan SinceAccept(ProxiedConnection connection, TimeSpan timeout)
+    {
+        TimeSpan left = timeout - _time.GetElapsedTime(connection.StartTimestamp);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private int WriteHeader(ProxyHeader header, out byte[]? buffer)

@@ -95,7 +95,10 @@ internal sealed class ProxiedConnection
         }
     }
 
-    /// <summary>Closes both sockets in order (their FINs were already sent by the send loops).</summary>
+    /// <summary>
+    /// Closes both sockets with a FIN (already sent by the send loops when the connection completed). The
+    /// shutdown first ends a receive still pending, which a bare close would turn into a reset.
+    /// </summary>
     public void Close()
     {
         lock (_sockets)
@@ -103,7 +106,24 @@ internal sealed class ProxiedConnection
             _aborted = true;
         }
 
-        Client.Dispose();
-        Backend?.Dispose();
+        ShutdownAndClose(Client);
+        if (Backend is not null)
+        {
+            ShutdownAndClose(Backend);
+        }
+    }
+
+    private static void ShutdownAndClose(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already reset or closed.
+        }
+
+        socket.Dispose();
     }
 }
