@@ -44,7 +44,7 @@ internal static class SocketPump
             end = SocketErrors.Classify(exception);
         }
 
-        await writer.CompleteAsync(end == PumpEnd.Reset ? new PeerResetException() : null).ConfigureAwait(false);
+        await writer.CompleteAsync(end == PumpEnd.Fin ? null : new SourceAbortedException()).ConfigureAwait(false);
         return end;
     }
 
@@ -80,11 +80,11 @@ internal static class SocketPump
                 }
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or PeerResetException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or SourceAbortedException)
         {
             // The source's reset (or our abort) ends this side without a FIN; the watcher resets it.
             await reader.CompleteAsync().ConfigureAwait(false);
-            return exception is InvalidOperationException or PeerResetException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            return exception is InvalidOperationException or SourceAbortedException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
         }
     }
 
