@@ -112,6 +112,14 @@ internal static class CommandLineValues
         error = string.Empty;
         if (IPNetwork.TryParse(text, out network))
         {
+            // A network written with host bits set (10.0.0.1/8) is most likely a typo: say which one was meant.
+            string written = text[..text.IndexOf('/', StringComparison.Ordinal)];
+            if (IPAddress.TryParse(written, out IPAddress? address) && !address.Equals(network.BaseAddress))
+            {
+                error = $"'{text}' has host bits set; did you mean {network}?";
+                return false;
+            }
+
             return true;
         }
 

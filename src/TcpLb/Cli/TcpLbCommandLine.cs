@@ -11,6 +11,7 @@ internal static class TcpLbCommandLine
             "while WebSockets keep working.")
         {
             RunCommand.Build(),
+            DemoCommand.Build(),
         };
 
     /// <summary>Parses and runs; a bad flag or value prints one line per problem and exits with 2.</summary>

@@ -17,6 +17,7 @@ internal static class TcpLbHost
             options.SingleLine = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
         });
+        builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new TcpLbServer(listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));

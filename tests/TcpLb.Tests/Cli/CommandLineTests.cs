@@ -1,0 +1,49 @@
+using Xunit;
+using static TcpLb.Tests.Forwarding.PassThroughTests;
+
+namespace TcpLb.Tests.Cli;
+
+/// <summary>The command line is a contract: names, and a one-line error naming the flag and value with exit code 2.</summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1", "--backend", "127.0.0.1:80" }, "--listen: '127.0.0.1' is not host:port")]
+    [InlineData(new[] { "run", "--listen", "nowhere:80", "--backend", "127.0.0.1:80" }, "--listen: 'nowhere' is not an IP address")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:99999" }, "--backend: '99999' is not a port")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--send-proxy", "v3" }, "--send-proxy: 'v3' is not one of v1, v2, off")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--accept-proxy-from", "10.0.0.1/8" }, "--accept-proxy-from: '10.0.0.1/8' has host bits set; did you mean 10.0.0.0/8?")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--connect-timeout", "5" }, "--connect-timeout: '5' needs a unit")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--allow-direct" }, "--allow-direct: only meaningful with --accept-proxy-from")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080" }, "--backend")]
+    public async Task A_bad_flag_or_value_gets_one_line_naming_it_and_exit_code_2(string[] arguments, string expected)
+    {
+        (int exitCode, _, string error) = await TcplbProcess.RunToEndAsync(arguments, Bounded(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.All(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("tcplb: ", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_version_prints_one()
+    {
+        (int helpExit, string help, _) = await TcplbProcess.RunToEndAsync(["--help"], Bounded(TimeSpan.FromSeconds(30)));
+        (int versionExit, string version, _) = await TcplbProcess.RunToEndAsync(["--version"], Bounded(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(0, helpExit);
+        Assert.Contains("run", help, StringComparison.Ordinal);
+        Assert.Contains("demo", help, StringComparison.Ordinal);
+        Assert.Equal(0, versionExit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version);
+    }
+
+    [Fact]
+    public async Task Run_help_names_every_contract_flag()
+    {
+        (_, string help, _) = await TcplbProcess.RunToEndAsync(["run", "--help"], Bounded(TimeSpan.FromSeconds(30)));
+        foreach (string flag in new[] { "--listen", "--backend", "--send-proxy", "--accept-proxy-from", "--allow-direct" })
+        {
+            Assert.Contains(flag, help, StringComparison.Ordinal);
+        }
+    }
+}
