@@ -49,7 +49,7 @@ public static class ProxyHeaderWriter
     public static int Write(IBufferWriter<byte> writer, in ProxyHeader header, ProxyVersion version, ReadOnlySpan<ProxyTlv> tlvs = default, bool crc32C = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        int length = GetLength(header, version, tlvs, crc32C);
+        int length = version == ProxyVersion.V1 ? MaxV1Length : GetLength(header, version, tlvs, crc32C);
         int written = Write(writer.GetSpan(length), header, version, tlvs, crc32C);
         writer.Advance(written);
         return written;

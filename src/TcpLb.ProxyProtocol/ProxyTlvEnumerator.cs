@@ -42,13 +42,27 @@ public struct ProxyTlvEnumerator
     }
 
     /// <summary>True when the bytes are a whole number of well-formed TLVs (rule 13).</summary>
-    internal static bool AreWellFormed(ReadOnlySequence<byte> tlvs)
+    internal static bool AreWellFormed(ReadOnlySequence<byte> tlvs) => TryValidate(tlvs, out _);
+
+    /// <summary>
+    /// Checks rule 13 and, in the same walk, finds the first CRC32C TLV (rule 15), so the parser walks
+    /// the TLVs once. <paramref name="crc32C"/> is default when there is none.
+    /// </summary>
+    internal static bool TryValidate(ReadOnlySequence<byte> tlvs, out ProxyTlv crc32C)
     {
+        crc32C = default;
+        bool found = false;
         while (!tlvs.IsEmpty)
         {
-            if (!TryReadTlv(tlvs, out _, out long length))
+            if (!TryReadTlv(tlvs, out ProxyTlv tlv, out long length))
             {
                 return false;
+            }
+
+            if (!found && tlv.Type == ProxyTlvType.Crc32C)
+            {
+                crc32C = tlv;
+                found = true;
             }
 
             tlvs = tlvs.Slice(length);

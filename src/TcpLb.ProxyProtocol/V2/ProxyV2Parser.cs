@@ -69,10 +69,10 @@ internal static class ProxyV2Parser
         // Rule 10: TLVs start right at offset 16 (HAProxy's checks, AWS NLB's 0x11/len 84 probes).
         // A sender that did put an address block in a LOCAL header is also understood.
         ReadOnlySequence<byte> tlvs = header.Slice(ProxyV2Constants.FixedLength);
-        if (!ProxyTlvEnumerator.AreWellFormed(tlvs))
+        if (!ProxyTlvEnumerator.TryValidate(tlvs, out ProxyTlv crc))
         {
             int block = family <= 3 && transport <= 2 ? ProxyV2Constants.AddressBlockLength(family) : 0;
-            if (block == 0 || tlvs.Length < block || !ProxyTlvEnumerator.AreWellFormed(tlvs.Slice(block)))
+            if (block == 0 || tlvs.Length < block || !ProxyTlvEnumerator.TryValidate(tlvs.Slice(block), out crc))
             {
                 return ProxyHeaderParser.Invalid(input, ProxyHeaderError.V2TlvOverrun);
             }
@@ -83,7 +83,7 @@ internal static class ProxyV2Parser
         var parsed = ProxyHeader.Parsed(
             ProxyVersion.V2, ProxyCommand.Local, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified,
             default, 0, default, 0, tlvs, (int)header.Length);
-        return Finish(input, header, parsed, options);
+        return Finish(input, header, parsed, crc, options);
     }
 
     private static ProxyParseResult ParseProxy(in ReadOnlySequence<byte> input, ReadOnlySequence<byte> header, int family, int transport, ProxyHeaderParserOptions options)
@@ -95,7 +95,7 @@ internal static class ProxyV2Parser
         }
 
         ReadOnlySequence<byte> tlvs = header.Slice(ProxyV2Constants.FixedLength + block);
-        if (!ProxyTlvEnumerator.AreWellFormed(tlvs))
+        if (!ProxyTlvEnumerator.TryValidate(tlvs, out ProxyTlv crc))
         {
             return ProxyHeaderParser.Invalid(input, ProxyHeaderError.V2TlvOverrun);
         }
@@ -119,12 +119,13 @@ internal static class ProxyV2Parser
         var parsed = ProxyHeader.Parsed(
             ProxyVersion.V2, ProxyCommand.Proxy, (ProxyAddressFamily)family, (ProxyTransport)transport,
             source, sourcePort, destination, destinationPort, tlvs, (int)header.Length);
-        return Finish(input, header, parsed, options);
+        return Finish(input, header, parsed, crc, options);
     }
 
-    private static ProxyParseResult Finish(in ReadOnlySequence<byte> input, ReadOnlySequence<byte> header, ProxyHeader parsed, ProxyHeaderParserOptions options)
+    // crc: the first CRC32C TLV, found while the TLVs were validated (default when there is none).
+    private static ProxyParseResult Finish(in ReadOnlySequence<byte> input, ReadOnlySequence<byte> header, ProxyHeader parsed, ProxyTlv crc, ProxyHeaderParserOptions options)
     {
-        if (options.VerifyChecksum && parsed.TryGetTlv(ProxyTlvType.Crc32C, out ProxyTlv crc))
+        if (options.VerifyChecksum && crc.Type == ProxyTlvType.Crc32C)
         {
             if (crc.Value.Length != 4)
             {
