@@ -49,22 +49,30 @@ internal sealed class ConnectionHandler
 
     public async Task HandleAsync(Socket client, CancellationToken shutdown)
     {
-        client.NoDelay = true;
-        var connection = new ProxiedConnection(client, _time);
+        ProxiedConnection connection;
+        try
+        {
+            client.NoDelay = true;
+            connection = new ProxiedConnection(client, _time);
+        }
+        catch (SocketException)
+        {
+            client.Dispose(); // reset before we could even read its endpoints
+            return;
+        }
+
         _active.TryAdd(connection, 0);
-        string backendLabel = "-";
-        string clientLabel = connection.ClientEndPoint.ToString();
-        byte[]? headerBytes = null;
+        ProxyHeader? reported = null;
+        EndPoint? backendEndPoint = null;
         Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
         try
         {
-            ProxyHeader? reported = await IdentifyClientAsync(connection, shutdown).ConfigureAwait(false);
+            reported = await IdentifyClientAsync(connection, shutdown).ConfigureAwait(false);
             if (reported is not { } header)
             {
                 return;
             }
 
-            clientLabel = header.DescribesTcpConnection ? header.GetSourceEndPoint()!.ToString() : clientLabel;
             if (_options.Connect == ConnectMode.OnFirstBytes && !await WaitForFirstBytesAsync(connection, shutdown).ConfigureAwait(false))
             {
                 return;
@@ -78,14 +86,11 @@ internal sealed class ConnectionHandler
                 return;
             }
 
-            backendLabel = backend.Backend.ToString() ?? "-";
-            if (!connection.AttachBackend(backend.Socket))
+            backendEndPoint = backend.Backend;
+            if (connection.AttachBackend(backend.Socket))
             {
-                return;
+                await PumpAsync(connection, clientReceive, WriteHeader(header)).ConfigureAwait(false);
             }
-
-            int headerLength = WriteHeader(header, out headerBytes);
-            await PumpAsync(connection, clientReceive, headerBytes.AsMemory(0, headerLength)).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -98,21 +103,27 @@ internal sealed class ConnectionHandler
             connection.Close();
             await clientReceive.ConfigureAwait(false);
             await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
-            if (headerBytes is not null)
-            {
-                ArrayPool<byte>.Shared.Return(headerBytes);
-            }
-
             _active.TryRemove(connection, out _);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-#pragma warning disable CA1873 // guarded by the IsEnabled check above
-                ForwardingLog.Closed(_logger, clientLabel, connection.ListenerEndPoint, backendLabel,
-                    connection.Upstream.Bytes, connection.Downstream.Bytes,
-                    (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds, connection.CloseReason);
-#pragma warning restore CA1873
-            }
+            LogClosed(connection, reported, backendEndPoint);
         }
+    }
+
+    // One line per closed connection, at debug level: the client as reported (after PROXY), never per read.
+    private void LogClosed(ProxiedConnection connection, ProxyHeader? reported, EndPoint? backend)
+    {
+        if (!_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        string client = reported is { DescribesTcpConnection: true } header
+            ? header.GetSourceEndPoint()!.ToString()
+            : connection.ClientEndPoint.ToString();
+#pragma warning disable CA1873 // guarded by the IsEnabled check above
+        ForwardingLog.Closed(_logger, client, connection.ListenerEndPoint, backend?.ToString() ?? "-",
+            connection.Upstream.Bytes, connection.Downstream.Bytes,
+            (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds, connection.CloseReason);
+#pragma warning restore CA1873
     }
 
     /// <summary>The connection the PROXY header we send will describe, or null when the connection must close.</summary>
@@ -124,9 +135,7 @@ internal sealed class ConnectionHandler
             return direct; // nobody is trusted: a PROXY line from a client is just data
         }
 
-        IPAddress peer = connection.ClientEndPoint.Address;
-        peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-        if (!_options.AcceptProxyFrom.Any(network => network.Contains(peer)))
+        if (!IsTrustedUpstream(connection.ClientEndPoint.Address))
         {
             if (_options.AllowDirect)
             {
@@ -168,6 +177,21 @@ internal sealed class ConnectionHandler
         }
     }
 
+    // Rule 20: only the configured upstream networks may send a header. A dual-stack listener reports IPv4 peers as mapped IPv6.
+    private bool IsTrustedUpstream(IPAddress peer)
+    {
+        peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        foreach (IPNetwork network in _options.AcceptProxyFrom)
+        {
+            if (network.Contains(peer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Client-first: waits for the first bytes (or the timeout: dial anyway). False when the client left first.</summary>
     private async Task<bool> WaitForFirstBytesAsync(ProxiedConnection connection, CancellationToken shutdown)
     {
@@ -199,22 +223,22 @@ internal sealed class ConnectionHandler
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private int WriteHeader(ProxyHeader header, out byte[]? buffer)
+    /// <summary>The header to send, in a pooled array the send loop returns once it is sent.</summary>
+    private PooledPrefix WriteHeader(ProxyHeader header)
     {
         if (_options.SendProxy == ProxySendMode.Off)
         {
-            buffer = null;
-            return 0;
+            return default;
         }
 
         ProxyVersion version = _options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
         bool crc = version == ProxyVersion.V2 && _options.SendProxyCrc32C;
         int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
-        buffer = ArrayPool<byte>.Shared.Rent(length);
-        return ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        return new PooledPrefix(buffer, ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc));
     }
 
-    private async Task PumpAsync(ProxiedConnection connection, Task<PumpEnd> clientReceive, ReadOnlyMemory<byte> header)
+    private async Task PumpAsync(ProxiedConnection connection, Task<PumpEnd> clientReceive, PooledPrefix header)
     {
         Socket backend = connection.Backend!;
         using var watchdog = new ConnectionWatchdog(connection, _options.Timeouts, _time);
@@ -222,7 +246,7 @@ internal sealed class ConnectionHandler
             Watch(clientReceive, CloseReason.ClientReset, null),
             Watch(SocketPump.SendAsync(backend, connection.ClientToBackend.Reader, header), CloseReason.BackendReset, connection.Upstream),
             Watch(SocketPump.ReceiveAsync(backend, connection.BackendToClient.Writer, connection.Downstream), CloseReason.BackendReset, null),
-            Watch(SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader, default), CloseReason.ClientReset, connection.Downstream)).ConfigureAwait(false);
+            Watch(SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader), CloseReason.ClientReset, connection.Downstream)).ConfigureAwait(false);
 
         // A reset on one side resets the other at once; a FIN passed on starts the half-closed clock.
         async Task Watch(Task<PumpEnd> loop, CloseReason onReset, TrafficMeter? endedOnFin)

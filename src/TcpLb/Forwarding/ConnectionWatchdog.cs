@@ -45,7 +45,14 @@ internal sealed class ConnectionWatchdog : IDisposable
         if (next != TimeSpan.MaxValue)
         {
             // Timers take at most ~49 days; a longer wait simply checks again after a day.
-            _timer.Change(next < MaxTimerWait ? next : MaxTimerWait, Timeout.InfiniteTimeSpan);
+            try
+            {
+                _timer.Change(next < MaxTimerWait ? next : MaxTimerWait, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended while this check ran.
+            }
         }
     }
 

@@ -53,7 +53,7 @@ internal static class SocketPump
     /// header) leaves in the same send as the first bytes already waiting, if any (rule 22). When the pipe
     /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing.
     /// </summary>
-    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, ReadOnlyMemory<byte> prefix)
+    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, PooledPrefix prefix = default)
     {
         try
         {
@@ -88,23 +88,31 @@ internal static class SocketPump
         }
     }
 
-    private static async ValueTask SendPrefixAsync(Socket socket, PipeReader reader, ReadOnlyMemory<byte> prefix)
+    // Returns the prefix's pooled array as soon as it is sent: a long-lived connection keeps no buffer for it.
+    private static async ValueTask SendPrefixAsync(Socket socket, PipeReader reader, PooledPrefix prefix)
     {
-        // Only what has already arrived: a silent client (server-speaks-first) gets the header alone.
-        if (reader.TryRead(out ReadResult result))
+        try
         {
-            if (!result.Buffer.IsEmpty)
+            // Only what has already arrived: a silent client (server-speaks-first) gets the header alone.
+            if (reader.TryRead(out ReadResult result))
             {
-                ReadOnlySequence<byte> first = result.Buffer.Slice(0, Math.Min(result.Buffer.Length, SocketPipeOptions.PauseWriterThreshold));
-                await SendCombinedAsync(socket, prefix, first).ConfigureAwait(false);
-                reader.AdvanceTo(first.End);
-                return;
+                if (!result.Buffer.IsEmpty)
+                {
+                    ReadOnlySequence<byte> first = result.Buffer.Slice(0, Math.Min(result.Buffer.Length, SocketPipeOptions.PauseWriterThreshold));
+                    await SendCombinedAsync(socket, prefix.Memory, first).ConfigureAwait(false);
+                    reader.AdvanceTo(first.End);
+                    return;
+                }
+
+                reader.AdvanceTo(result.Buffer.Start);
             }
 
-            reader.AdvanceTo(result.Buffer.Start);
+            await socket.SendAsync(prefix.Memory, SocketFlags.None).ConfigureAwait(false);
         }
-
-        await socket.SendAsync(prefix, SocketFlags.None).ConfigureAwait(false);
+        finally
+        {
+            prefix.Return();
+        }
     }
 
     // One copy per connection, so that header and first bytes are one send (HAProxy 2.6 and nginx 1.22 drop split headers).
