@@ -11,7 +11,8 @@ namespace TcpLb.ProxyProtocol;
 /// </summary>
 public readonly struct ProxyHeader : IEquatable<ProxyHeader>
 {
-    private ProxyHeader(
+    /// <summary>Builds a header from its parts (the parsers use it; callers use the factories below).</summary>
+    internal ProxyHeader(
         ProxyVersion version,
         ProxyCommand command,
         ProxyAddressFamily family,
@@ -116,20 +117,6 @@ public readonly struct ProxyHeader : IEquatable<ProxyHeader>
 
         return new(ProxyVersion.V2, ProxyCommand.Proxy, source.Family, ProxyTransport.Stream, source, sourcePort, destination, destinationPort, tlvs, 0);
     }
-
-    /// <summary>Builds a parsed header (used by the parsers).</summary>
-    internal static ProxyHeader Parsed(
-        ProxyVersion version,
-        ProxyCommand command,
-        ProxyAddressFamily family,
-        ProxyTransport transport,
-        ProxyAddress source,
-        ushort sourcePort,
-        ProxyAddress destination,
-        ushort destinationPort,
-        ReadOnlySequence<byte> tlvs,
-        int length) =>
-        new(version, command, family, transport, source, sourcePort, destination, destinationPort, tlvs, length);
 
     /// <summary>The client endpoint (allocates), or null when the header does not describe one.</summary>
     public IPEndPoint? GetSourceEndPoint() => ToEndPoint(SourceAddress, SourcePort);

@@ -82,36 +82,19 @@ public readonly struct ProxyTlv
     /// <summary>Azure Private Link: the LinkID (sub-type 0x01, uint32 little-endian).</summary>
     public bool TryGetAzureLinkId(out uint linkId)
     {
-        linkId = 0;
         Span<byte> bytes = stackalloc byte[5];
-        if (Type != ProxyTlvType.Azure || Value.Length != 5)
-        {
-            return false;
-        }
-
-        Value.CopyTo(bytes);
-        if (bytes[0] != AzureLinkIdSubtype)
-        {
-            return false;
-        }
-
-        linkId = BinaryPrimitives.ReadUInt32LittleEndian(bytes[1..]);
-        return true;
+        bool ok = TryCopyExactly(ProxyTlvType.Azure, bytes) && bytes[0] == AzureLinkIdSubtype;
+        linkId = ok ? BinaryPrimitives.ReadUInt32LittleEndian(bytes[1..]) : 0;
+        return ok;
     }
 
     /// <summary>GCP Private Service Connect: the PSC connection id (uint64 big-endian).</summary>
     public bool TryGetGcpPscConnectionId(out ulong connectionId)
     {
-        connectionId = 0;
         Span<byte> bytes = stackalloc byte[8];
-        if (Type != ProxyTlvType.GcpPrivateServiceConnect || Value.Length != 8)
-        {
-            return false;
-        }
-
-        Value.CopyTo(bytes);
-        connectionId = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        return true;
+        bool ok = TryCopyExactly(ProxyTlvType.GcpPrivateServiceConnect, bytes);
+        connectionId = ok ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+        return ok;
     }
 
     private bool TryGetOpaque(ProxyTlvType type, out ReadOnlySequence<byte> value)
@@ -128,15 +111,21 @@ public readonly struct ProxyTlv
 
     private bool TryGetFixed(ProxyTlvType type, out uint value)
     {
-        value = 0;
         Span<byte> bytes = stackalloc byte[4];
-        if (Type != type || Value.Length != 4)
+        bool ok = TryCopyExactly(type, bytes);
+        value = ok ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0;
+        return ok;
+    }
+
+    // A fixed-size value: the type must match and the value fill the destination exactly.
+    private bool TryCopyExactly(ProxyTlvType type, Span<byte> destination)
+    {
+        if (Type != type || Value.Length != destination.Length)
         {
             return false;
         }
 
-        Value.CopyTo(bytes);
-        value = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        Value.CopyTo(destination);
         return true;
     }
 }

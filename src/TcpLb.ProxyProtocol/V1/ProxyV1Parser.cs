@@ -54,7 +54,7 @@ internal static class ProxyV1Parser
         // Rule 4: UNKNOWN may be followed by anything; the receiver uses the real endpoints.
         if (family.SequenceEqual(ProxyV1Constants.Unknown))
         {
-            header = ProxyHeader.Parsed(ProxyVersion.V1, ProxyCommand.Proxy, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified, default, 0, default, 0, default, headerLength);
+            header = new ProxyHeader(ProxyVersion.V1, ProxyCommand.Proxy, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified, default, 0, default, 0, default, headerLength);
             return ProxyHeaderError.None;
         }
 
@@ -103,7 +103,7 @@ internal static class ProxyV1Parser
             return ProxyHeaderError.V1BadDestinationPort;
         }
 
-        header = ProxyHeader.Parsed(ProxyVersion.V1, ProxyCommand.Proxy, addressFamily, ProxyTransport.Stream, source, sourcePort, destination, destinationPort, default, headerLength);
+        header = new ProxyHeader(ProxyVersion.V1, ProxyCommand.Proxy, addressFamily, ProxyTransport.Stream, source, sourcePort, destination, destinationPort, default, headerLength);
         return ProxyHeaderError.None;
     }
 

@@ -80,7 +80,7 @@ internal static class ProxyV2Parser
             tlvs = tlvs.Slice(block);
         }
 
-        var parsed = ProxyHeader.Parsed(
+        var parsed = new ProxyHeader(
             ProxyVersion.V2, ProxyCommand.Local, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified,
             default, 0, default, 0, tlvs, (int)header.Length);
         return Finish(input, header, parsed, crc, options);
@@ -116,7 +116,7 @@ internal static class ProxyV2Parser
         }
 
         // UNSPEC (rule 11) and UNIX (rule 8) carry no address a TCP receiver can use; their block is skipped.
-        var parsed = ProxyHeader.Parsed(
+        var parsed = new ProxyHeader(
             ProxyVersion.V2, ProxyCommand.Proxy, (ProxyAddressFamily)family, (ProxyTransport)transport,
             source, sourcePort, destination, destinationPort, tlvs, (int)header.Length);
         return Finish(input, header, parsed, crc, options);

@@ -1,5 +1,5 @@
+using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Cli;
 
@@ -17,7 +17,8 @@ public sealed class CommandLineTests
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080" }, "--backend")]
     public async Task A_bad_flag_or_value_gets_one_line_naming_it_and_exit_code_2(string[] arguments, string expected)
     {
-        (int exitCode, _, string error) = await TcplbProcess.RunToEndAsync(arguments, Bounded(TimeSpan.FromSeconds(10)));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(10));
+        (int exitCode, _, string error) = await TcplbProcess.RunToEndAsync(arguments, deadline.Token);
 
         Assert.Equal(2, exitCode);
         Assert.Contains(expected, error, StringComparison.Ordinal);
@@ -27,8 +28,9 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Help_lists_the_commands_and_version_prints_one()
     {
-        (int helpExit, string help, _) = await TcplbProcess.RunToEndAsync(["--help"], Bounded(TimeSpan.FromSeconds(30)));
-        (int versionExit, string version, _) = await TcplbProcess.RunToEndAsync(["--version"], Bounded(TimeSpan.FromSeconds(30)));
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        (int helpExit, string help, _) = await TcplbProcess.RunToEndAsync(["--help"], deadline.Token);
+        (int versionExit, string version, _) = await TcplbProcess.RunToEndAsync(["--version"], deadline.Token);
 
         Assert.Equal(0, helpExit);
         Assert.Contains("run", help, StringComparison.Ordinal);
@@ -40,7 +42,8 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Run_help_names_every_contract_flag()
     {
-        (_, string help, _) = await TcplbProcess.RunToEndAsync(["run", "--help"], Bounded(TimeSpan.FromSeconds(30)));
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        (_, string help, _) = await TcplbProcess.RunToEndAsync(["run", "--help"], deadline.Token);
         foreach (string flag in new[] { "--listen", "--backend", "--send-proxy", "--accept-proxy-from", "--allow-direct" })
         {
             Assert.Contains(flag, help, StringComparison.Ordinal);

@@ -7,7 +7,6 @@ using TcpLb.Configuration;
 using TcpLb.Demo;
 using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Demo;
 
@@ -17,7 +16,8 @@ public sealed class DemoRouterTests
     [Fact]
     public async Task The_page_shows_the_client_address_the_router_read_from_the_header()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken);
         await using (router)
         {
@@ -35,7 +35,8 @@ public sealed class DemoRouterTests
     [Fact]
     public async Task The_WebSocket_echo_works_through_TcpLb()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken);
         await using (router)
         {
@@ -57,7 +58,8 @@ public sealed class DemoRouterTests
     [Fact]
     public async Task The_router_refuses_a_connection_without_a_PROXY_header()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken);
         await using (router)
         {

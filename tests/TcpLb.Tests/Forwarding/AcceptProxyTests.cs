@@ -6,7 +6,6 @@ using TcpLb.Configuration;
 using TcpLb.ProxyProtocol;
 using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Forwarding;
 
@@ -18,7 +17,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task A_trusted_upstream_header_split_byte_by_byte_is_read_and_its_client_is_the_one_sent_on()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 };
         await using var lb = TcpLbUnderTest.Start(options);
@@ -46,7 +46,8 @@ public sealed class AcceptProxyTests
     [InlineData("GET / HTTP/1.1\r\n\r\n", "does not start with a PROXY header")]
     public async Task An_invalid_or_missing_header_from_a_trusted_upstream_closes_that_connection_only_and_nothing_reaches_a_backend(string sent, string reason)
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8] });
         (Socket otherClient, Socket otherServer) = await EstablishedWithHeaderAsync(lb, backend, cancellationToken);
@@ -70,7 +71,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task An_untrusted_source_is_refused_without_allow_direct()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("10.0.0.0/8")] });
 
@@ -95,7 +97,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task With_allow_direct_an_untrusted_source_is_a_direct_client_and_its_PROXY_line_is_data()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with
         {
@@ -118,7 +121,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task Without_accept_proxy_from_a_PROXY_line_is_just_data()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
 
@@ -134,7 +138,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task Received_v2_TLVs_are_forwarded_when_asked_and_the_upstream_LOCAL_means_the_upstream_itself()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V2, ForwardTlvs = true };
         await using var lb = TcpLbUnderTest.Start(options);
@@ -162,7 +167,8 @@ public sealed class AcceptProxyTests
     [Fact]
     public async Task Rule10_an_upstream_LOCAL_header_makes_the_upstream_connection_itself_the_client()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 });
 

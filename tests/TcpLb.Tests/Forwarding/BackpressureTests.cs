@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using TcpLb.Tests.Support;
 using TcpLb.Transport;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Forwarding;
 
@@ -13,7 +12,8 @@ public sealed class BackpressureTests
     [Fact]
     public async Task A_backend_that_does_not_read_stops_TcpLb_reading_from_the_client()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] upload = RandomNumberGenerator.GetBytes(64 * 1024 * 1024);

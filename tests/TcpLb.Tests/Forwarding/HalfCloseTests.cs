@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using TcpLb.Forwarding;
 using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Forwarding;
 
@@ -13,7 +12,8 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task Client_FIN_reaches_the_backend_which_then_still_sends_its_whole_answer()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] answer = RandomNumberGenerator.GetBytes(1024 * 1024);
@@ -33,7 +33,8 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task Backend_FIN_reaches_the_client_which_then_still_sends_its_whole_upload()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] upload = RandomNumberGenerator.GetBytes(1024 * 1024);
@@ -55,7 +56,8 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task A_client_reset_resets_the_backend()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
 
@@ -73,7 +75,8 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task A_backend_reset_resets_the_client()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
 

@@ -4,7 +4,6 @@ using System.Text;
 using TcpLb.Configuration;
 using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Forwarding;
 
@@ -14,7 +13,8 @@ public sealed class ListenerAddressTests
     [Fact]
     public async Task An_IPv6_listener_sends_a_TCP6_header()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Loopback, 0)], SendProxy = ProxySendMode.V1 };
         await using var lb = TcpLbUnderTest.Start(options);
@@ -31,7 +31,8 @@ public sealed class ListenerAddressTests
     [Fact]
     public async Task A_dual_stack_listener_serves_IPv4_clients_with_a_TCP4_header_and_IPv6_clients_with_TCP6()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Any, 0)], SendProxy = ProxySendMode.V1 };
         await using var lb = TcpLbUnderTest.Start(options);
@@ -60,7 +61,8 @@ public sealed class ListenerAddressTests
     [Fact]
     public async Task Several_listen_addresses_all_accept()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with
         {

@@ -16,7 +16,8 @@ public sealed class PassThroughTests
     [InlineData(100 * 1024 * 1024)]
     public async Task Bytes_pass_untouched_both_ways_at_any_size(int size)
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] sent = RandomNumberGenerator.GetBytes(size);
@@ -34,7 +35,8 @@ public sealed class PassThroughTests
     [Fact]
     public async Task Zero_bytes_each_way_on_accept_mode_gives_the_backend_a_connection_that_ends_in_FIN()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Connect = ConnectMode.OnAccept });
 
@@ -50,7 +52,8 @@ public sealed class PassThroughTests
     [Fact]
     public async Task Client_first_a_client_that_closes_without_sending_never_reaches_a_backend()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
 
@@ -67,7 +70,8 @@ public sealed class PassThroughTests
     public async Task Rule22_the_header_and_the_first_bytes_leave_in_one_write(int version)
     {
         ProxySendMode mode = version == 1 ? ProxySendMode.V1 : ProxySendMode.V2;
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = mode });
         byte[] request = "GET / HTTP/1.1\r\nHost: example\r\n\r\n"u8.ToArray();
@@ -91,7 +95,8 @@ public sealed class PassThroughTests
     [Fact]
     public async Task Without_send_proxy_the_backend_sees_the_client_bytes_only()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
 
@@ -103,15 +108,8 @@ public sealed class PassThroughTests
         Assert.Equal("hello"u8.ToArray(), await Net.ReadToEndAsync(server, cancellationToken));
     }
 
-    internal static CancellationToken Bounded(TimeSpan limit)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        source.CancelAfter(limit);
-        return source.Token;
-    }
-
     /// <summary>Accepts one connection, echoes everything back as it comes, passes the FIN on; returns what it received.</summary>
-    internal static async Task<byte[]> EchoOneConnectionAsync(TestBackend backend, CancellationToken cancellationToken)
+    private static async Task<byte[]> EchoOneConnectionAsync(TestBackend backend, CancellationToken cancellationToken)
     {
         using Socket server = await backend.AcceptAsync(cancellationToken);
         using var received = new MemoryStream();

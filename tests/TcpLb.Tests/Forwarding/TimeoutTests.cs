@@ -6,7 +6,6 @@ using TcpLb.Configuration;
 using TcpLb.ProxyProtocol;
 using TcpLb.Tests.Support;
 using Xunit;
-using static TcpLb.Tests.Forwarding.PassThroughTests;
 
 namespace TcpLb.Tests.Forwarding;
 
@@ -26,7 +25,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task First_bytes_timeout_dials_a_silent_client_anyway_and_sends_the_header_alone()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = Timeouts }, time);
@@ -49,7 +49,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task Connect_timeout_moves_on_to_the_next_backend()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var blackhole = new TestBackend(backlog: 0);
         List<Socket> fillers = await FillBacklogAsync(blackhole.EndPoint, cancellationToken);
@@ -75,7 +76,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task A_refused_backend_is_skipped_at_once_and_when_none_answers_the_client_is_closed_with_a_log_line()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         IPEndPoint closed1 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
         IPEndPoint closed2 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(closed1, closed2));
@@ -91,7 +93,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task Client_idle_timeout_closes_a_connection_whose_client_went_quiet()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
@@ -114,7 +117,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task Backend_idle_timeout_closes_a_connection_whose_backend_went_quiet()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
@@ -131,7 +135,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task Half_closed_timeout_closes_when_the_other_side_stays_silent_after_a_FIN()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
@@ -156,7 +161,8 @@ public sealed class TimeoutTests
     [Fact]
     public async Task Proxy_header_timeout_closes_a_trusted_upstream_that_sends_no_header()
     {
-        CancellationToken cancellationToken = Bounded(TimeSpan.FromSeconds(30));
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")], Timeouts = Timeouts };
