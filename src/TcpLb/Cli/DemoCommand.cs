@@ -22,7 +22,7 @@ internal static class DemoCommand
             (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken).ConfigureAwait(false);
             await using (router.ConfigureAwait(false))
             {
-                var options = new ListenerOptions { Listen = endPoints, Backends = [routerEndPoint], SendProxy = ProxySendMode.V2 };
+                var options = new ListenerOptions { Listen = endPoints, Backends = [new BackendOptions { Address = routerEndPoint }], SendProxy = ProxySendMode.V2 };
                 Console.WriteLine(Banner(endPoints[0], routerEndPoint));
                 return await RunCommand.RunAsync([options], TimeSpan.FromSeconds(5), LogLevel.Information, cancellationToken).ConfigureAwait(false);
             }

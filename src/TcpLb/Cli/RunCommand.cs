@@ -66,7 +66,7 @@ internal static class RunCommand
             var options = new ListenerOptions
             {
                 Listen = parsed.GetValue(listen)!,
-                Backends = parsed.GetValue(backend)!,
+                Backends = [.. parsed.GetValue(backend)!.Select(address => new BackendOptions { Address = address })],
                 SendProxy = parsed.GetValue(sendProxy),
                 SendProxyCrc32C = parsed.GetValue(sendCrc),
                 AcceptProxyFrom = parsed.GetValue(acceptFrom) ?? [],

@@ -8,8 +8,32 @@ internal sealed record ListenerOptions
     /// <summary>The addresses to accept on; <c>[::]</c> is dual-stack.</summary>
     public required IReadOnlyList<IPEndPoint> Listen { get; init; }
 
-    /// <summary>The backends (routers), tried in turn; an address or a DNS name with a port.</summary>
-    public required IReadOnlyList<EndPoint> Backends { get; init; }
+    /// <summary>The backends (routers) given directly; DNS discovery may add more.</summary>
+    public required IReadOnlyList<BackendOptions> Backends { get; init; }
+
+    /// <summary>The balancing policy by name (<c>least-connections</c>, <c>round-robin</c>, <c>power-of-two</c>, <c>random</c>, <c>source-hash</c>).</summary>
+    public string Balance { get; init; } = "least-connections";
+
+    /// <summary>Active health checks.</summary>
+    public HealthCheckOptions HealthCheck { get; init; } = new();
+
+    /// <summary>Passive health checks (outlier ejection).</summary>
+    public PassiveHealthOptions PassiveHealth { get; init; } = new();
+
+    /// <summary>Backends from DNS, in addition to <see cref="Backends"/>.</summary>
+    public DnsDiscoveryOptions? Discovery { get; init; }
+
+    /// <summary>Other backends tried after a failed connect (nothing was sent yet, client-first), at most.</summary>
+    public int Retries { get; init; } = 3;
+
+    /// <summary>Most connections this listener holds at once; past it, new ones are closed at accept. 0 = no limit.</summary>
+    public int MaxConnections { get; init; }
+
+    /// <summary>Connections that may wait for a backend slot when every backend is at its limit (HAProxy's <c>maxqueue</c>).</summary>
+    public int MaxQueue { get; init; } = 1024;
+
+    /// <summary>How long a connection may wait in that queue (HAProxy's <c>timeout queue</c>).</summary>
+    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The header sent to backends.</summary>
     public ProxySendMode SendProxy { get; init; } = ProxySendMode.Off;

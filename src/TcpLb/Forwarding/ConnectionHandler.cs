@@ -28,7 +28,7 @@ internal sealed class ConnectionHandler
         _options = options;
         _time = time;
         _logger = logger;
-        _dialer = new BackendDialer(options.Backends, options.Timeouts.Connect, time, logger);
+        _dialer = new BackendDialer([.. options.Backends.Select(b => b.Address)], options.Timeouts.Connect, time, logger);
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
     }
 

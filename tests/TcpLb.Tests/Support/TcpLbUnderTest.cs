@@ -41,7 +41,8 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
     }
 
     /// <summary>Options for one listener with the given backends; everything else at its default.</summary>
-    public static ListenerOptions Options(params EndPoint[] backends) => new() { Listen = [], Backends = backends };
+    public static ListenerOptions Options(params EndPoint[] backends) =>
+        new() { Listen = [], Backends = [.. backends.Select(address => new BackendOptions { Address = address })] };
 
     /// <summary>The connections open right now.</summary>
     public IReadOnlyCollection<ProxiedConnection> Connections => Server.Connections;
