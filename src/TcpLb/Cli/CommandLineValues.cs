@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using TcpLb.Configuration;
 
 namespace TcpLb.Cli;
 
@@ -59,6 +60,49 @@ internal static class CommandLineValues
         }
 
         endPoint = new DnsEndPoint(host, port);
+        return true;
+    }
+
+    /// <summary>
+    /// A backend with optional HAProxy-style settings after commas:
+    /// <c>10.0.0.5:80,weight=3,slow-start=30s,max-conn=500,backup</c>.
+    /// </summary>
+    public static bool TryParseBackend(string text, [NotNullWhen(true)] out BackendOptions? backend, out string error)
+    {
+        backend = null;
+        string[] parts = text.Split(',');
+        if (!TryParseBackendEndPoint(parts[0], out EndPoint? address, out error))
+        {
+            return false;
+        }
+
+        var options = new BackendOptions { Address = address };
+        foreach (string setting in parts.Skip(1))
+        {
+            string[] pair = setting.Split('=', 2);
+            string key = pair[0];
+            string? value = pair.Length == 2 ? pair[1] : null;
+            switch (key)
+            {
+                case "backup" when value is null:
+                    options = options with { Backup = true };
+                    break;
+                case "weight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int weight) && weight is >= 1 and <= 256:
+                    options = options with { Weight = weight };
+                    break;
+                case "max-conn" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int max):
+                    options = options with { MaxConnections = max };
+                    break;
+                case "slow-start" when value is not null && TryParseDuration(value, out TimeSpan ramp, out _):
+                    options = options with { SlowStart = ramp };
+                    break;
+                default:
+                    error = $"'{setting}' is not a backend setting; use weight=1..256, max-conn=N, slow-start=DURATION or backup";
+                    return false;
+            }
+        }
+
+        backend = options;
         return true;
     }
 

@@ -16,8 +16,10 @@ internal static class RunCommand
         var defaults = new TimeoutOptions();
         Option<IPEndPoint[]> listen = Flags.Many<IPEndPoint>("--listen", "Address to accept on: 127.0.0.1:8080, [::1]:8080, *:8080 (all, dual-stack). Repeatable.", CommandLineValues.TryParseListenEndPoint);
         listen.Required = true;
-        Option<EndPoint[]> backend = Flags.Many<EndPoint>("--backend", "A router to forward to: 10.0.0.5:80, [fd00::5]:80, router.local:80. Repeatable.", CommandLineValues.TryParseBackendEndPoint);
-        backend.Required = true;
+        Option<BackendOptions[]> backend = Flags.Many<BackendOptions>("--backend",
+            "A router: 10.0.0.5:80, [fd00::5]:80 or router.local:80, optionally followed by ,weight=N ,max-conn=N ,slow-start=30s ,backup. Repeatable.",
+            CommandLineValues.TryParseBackend);
+        var pool = new PoolFlags();
         Option<ProxySendMode> sendProxy = Flags.Choice("--send-proxy", "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off.", ProxySendMode.Off,
             ("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
         var sendCrc = new Option<bool>("--send-proxy-crc32c") { Description = "Add a CRC32C TLV to v2 headers sent." };
@@ -43,8 +45,14 @@ internal static class RunCommand
             listen, backend, sendProxy, sendCrc, acceptFrom, allowDirect, forwardTlvs, maxHeader, connect,
             connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel,
         };
+        foreach (Option option in pool.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.Validators.Add(result =>
         {
+            pool.Validate(result, (result.GetValue(backend) ?? []).Length > 0);
             if (result.GetValue(allowDirect) && (result.GetValue(acceptFrom) ?? []).Length == 0)
             {
                 result.AddError("--allow-direct: only meaningful with --accept-proxy-from");
@@ -66,7 +74,7 @@ internal static class RunCommand
             var options = new ListenerOptions
             {
                 Listen = parsed.GetValue(listen)!,
-                Backends = [.. parsed.GetValue(backend)!.Select(address => new BackendOptions { Address = address })],
+                Backends = parsed.GetValue(backend) ?? [],
                 SendProxy = parsed.GetValue(sendProxy),
                 SendProxyCrc32C = parsed.GetValue(sendCrc),
                 AcceptProxyFrom = parsed.GetValue(acceptFrom) ?? [],
@@ -84,7 +92,7 @@ internal static class RunCommand
                     HalfClosed = parsed.GetValue(halfClosed),
                 },
             };
-            return await RunAsync([options], parsed.GetValue(drain), parsed.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
+            return await RunAsync([pool.Apply(options, parsed)], parsed.GetValue(drain), parsed.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -36,8 +36,14 @@ internal enum CloseReason
     /// <summary>The source is not a trusted upstream and direct clients are not allowed.</summary>
     UntrustedSource,
 
-    /// <summary>No backend accepted the connection.</summary>
+    /// <summary>No backend accepted the connection (none healthy, or every one tried failed).</summary>
     NoBackend,
+
+    /// <summary>Every healthy backend was at its limit and the queue was full.</summary>
+    QueueFull,
+
+    /// <summary>Every healthy backend stayed at its limit for the whole queue timeout.</summary>
+    QueueTimeout,
 
     /// <summary>TcpLb is shutting down.</summary>
     Shutdown,

@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Model;
 using TcpLb.ProxyProtocol;
 using TcpLb.Transport;
 
@@ -17,20 +19,29 @@ namespace TcpLb.Forwarding;
 internal sealed class ConnectionHandler
 {
     private readonly ListenerOptions _options;
-    private readonly BackendDialer _dialer;
+    private readonly BackendConnector _connector;
+    private readonly SemaphoreSlim? _listenerSlots;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
 
-    public ConnectionHandler(ListenerOptions options, TimeProvider time, ILogger logger)
+    public ConnectionHandler(ListenerOptions options, BackendConnector connector, TimeProvider time, ILogger logger)
     {
         _options = options;
+        _connector = connector;
         _time = time;
         _logger = logger;
-        _dialer = new BackendDialer([.. options.Backends.Select(b => b.Address)], options.Timeouts.Connect, time, logger);
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
+        _listenerSlots = options.MaxConnections > 0 ? new SemaphoreSlim(options.MaxConnections, options.MaxConnections) : null;
     }
+
+    /// <summary>
+    /// Waits until the listener is under its connection limit. The accept loop calls it before accepting,
+    /// so past the limit new clients wait in the kernel's backlog instead of being taken and dropped.
+    /// </summary>
+    public Task WaitForListenerSlotAsync(CancellationToken cancellationToken) =>
+        _listenerSlots?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Connections currently open.</summary>
     public int ActiveCount => _active.Count;
@@ -49,6 +60,18 @@ internal sealed class ConnectionHandler
 
     public async Task HandleAsync(Socket client, CancellationToken shutdown)
     {
+        try
+        {
+            await HandleConnectionAsync(client, shutdown).ConfigureAwait(false);
+        }
+        finally
+        {
+            _listenerSlots?.Release();
+        }
+    }
+
+    private async Task HandleConnectionAsync(Socket client, CancellationToken shutdown)
+    {
         ProxiedConnection connection;
         try
         {
@@ -63,7 +86,7 @@ internal sealed class ConnectionHandler
 
         _active.TryAdd(connection, 0);
         ProxyHeader? reported = null;
-        EndPoint? backendEndPoint = null;
+        BackendState? backendState = null;
         Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
         try
         {
@@ -78,16 +101,17 @@ internal sealed class ConnectionHandler
                 return;
             }
 
-            (Socket Socket, EndPoint Backend)? dialled = await _dialer.DialAsync(connection.ClientEndPoint, shutdown).ConfigureAwait(false);
-            if (dialled is not { } backend)
+            // Balancing sees the client as reported (after PROXY), so source-hash follows the real client.
+            ulong clientHash = ClientHash.Of(header.DescribesTcpConnection ? header.SourceAddress : ProxyAddress.FromIPAddress(connection.ClientEndPoint.Address));
+            (Socket? socket, backendState, CloseReason failure) = await _connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
+            if (socket is null)
             {
-                ForwardingLog.NoBackend(_logger, connection.ClientEndPoint);
-                connection.TrySetCloseReason(shutdown.IsCancellationRequested ? CloseReason.Shutdown : CloseReason.NoBackend);
+                ForwardingLog.NoBackend(_logger, connection.ClientEndPoint, failure);
+                connection.TrySetCloseReason(shutdown.IsCancellationRequested ? CloseReason.Shutdown : failure);
                 return;
             }
 
-            backendEndPoint = backend.Backend;
-            if (connection.AttachBackend(backend.Socket))
+            if (connection.AttachBackend(socket))
             {
                 await PumpAsync(connection, clientReceive, WriteHeader(header)).ConfigureAwait(false);
             }
@@ -104,12 +128,17 @@ internal sealed class ConnectionHandler
             await clientReceive.ConfigureAwait(false);
             await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
             _active.TryRemove(connection, out _);
-            LogClosed(connection, reported, backendEndPoint);
+            if (backendState is not null)
+            {
+                _connector.Release(backendState, backendCausedReset: connection.CloseReason == CloseReason.BackendReset);
+            }
+
+            LogClosed(connection, reported, backendState);
         }
     }
 
     // One line per closed connection, at debug level: the client as reported (after PROXY), never per read.
-    private void LogClosed(ProxiedConnection connection, ProxyHeader? reported, EndPoint? backend)
+    private void LogClosed(ProxiedConnection connection, ProxyHeader? reported, BackendState? backend)
     {
         if (!_logger.IsEnabled(LogLevel.Debug))
         {
@@ -120,7 +149,7 @@ internal sealed class ConnectionHandler
             ? header.GetSourceEndPoint()!.ToString()
             : connection.ClientEndPoint.ToString();
 #pragma warning disable CA1873 // guarded by the IsEnabled check above
-        ForwardingLog.Closed(_logger, client, connection.ListenerEndPoint, backend?.ToString() ?? "-",
+        ForwardingLog.Closed(_logger, client, connection.ListenerEndPoint, backend?.Name ?? "-",
             connection.Upstream.Bytes, connection.Downstream.Bytes,
             (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds, connection.CloseReason);
 #pragma warning restore CA1873

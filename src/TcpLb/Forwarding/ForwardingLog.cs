@@ -9,8 +9,8 @@ internal static partial class ForwardingLog
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Connect to backend {Backend} for client {Client} failed: {Reason}; trying the next backend")]
     public static partial void ConnectFailed(ILogger logger, IPEndPoint client, EndPoint backend, string reason);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "No backend answered for client {Client}; closing the client connection")]
-    public static partial void NoBackend(ILogger logger, IPEndPoint client);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "No backend for client {Client} ({Reason}); closing the client connection")]
+    public static partial void NoBackend(ILogger logger, IPEndPoint client, CloseReason reason);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Invalid PROXY header from {Peer}: {Reason}; connection closed")]
     public static partial void InvalidProxyHeader(ILogger logger, IPEndPoint peer, string reason);

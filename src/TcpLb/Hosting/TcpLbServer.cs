@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Forwarding;
+using TcpLb.Model;
 using TcpLb.Transport;
 
 namespace TcpLb.Hosting;
@@ -20,6 +22,8 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private readonly List<(SocketListener Listener, ConnectionHandler Handler, Task AcceptLoop)> _running = [];
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly List<BackendConnector> _connectors = [];
     private int _stopping;
 
     public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers)
@@ -46,7 +50,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         {
             foreach (ListenerOptions options in _listeners)
             {
-                var handler = new ConnectionHandler(options, _time, _logger);
+                var handler = new ConnectionHandler(options, CreateConnector(options), _time, _logger);
                 foreach (IPEndPoint endPoint in options.Listen)
                 {
                     bound.Add((SocketListener.Bind(endPoint, _time, _logger), handler));
@@ -62,9 +66,30 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         foreach ((SocketListener listener, ConnectionHandler handler) in bound)
         {
             Listening(_logger, listener.LocalEndPoint);
-            Task loop = listener.AcceptLoopAsync(socket => Track(handler.HandleAsync(socket, _shutdown.Token)));
+            Task loop = listener.AcceptLoopAsync(handler.WaitForListenerSlotAsync, socket => Track(handler.HandleAsync(socket, _shutdown.Token)), _stopAccepting.Token);
             _running.Add((listener, handler, loop));
         }
+    }
+
+    /// <summary>The pools, one per listener, in listener order.</summary>
+    public IReadOnlyList<Pool> Pools => [.. _connectors.Select(c => c.Pool)];
+
+    /// <summary>Connections waiting for a backend slot, per listener.</summary>
+    public IReadOnlyList<int> QueueLengths => [.. _connectors.Select(c => c.QueueLength)];
+
+    // One pool per listener: its policy, the backends given, the queue, and passive health feedback.
+    private BackendConnector CreateConnector(ListenerOptions options)
+    {
+        if (!LoadBalancingPolicies.TryCreate(options.Balance, Random.Shared, out ILoadBalancingPolicy? policy))
+        {
+            throw new ArgumentException($"unknown balancing policy '{options.Balance}'; use one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+        }
+
+        var pool = new Pool(options.Listen[0].ToString(), policy, options.Backends, _time);
+        var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
+        var connector = new BackendConnector(pool, NoBackendFeedback.Instance, queue, options.Retries, options.Timeouts.Connect, _time, _logger);
+        _connectors.Add(connector);
+        return connector;
     }
 
     /// <summary>Stops accepting, waits up to <paramref name="drain"/> for open connections, then resets the rest.</summary>
@@ -75,6 +100,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             return;
         }
 
+        _stopAccepting.Cancel(); // also frees an accept loop waiting for a listener slot
         foreach ((SocketListener listener, _, _) in _running)
         {
             listener.Dispose();
@@ -105,6 +131,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     {
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         _shutdown.Dispose();
+        _stopAccepting.Dispose();
     }
 
     private void Track(Task connection)

@@ -42,15 +42,24 @@ internal sealed partial class SocketListener : IDisposable
         }
     }
 
-    /// <summary>Accepts until disposed, handing each socket to <paramref name="onAccepted"/> without waiting for it.</summary>
-    public async Task AcceptLoopAsync(Action<Socket> onAccepted)
+    /// <summary>
+    /// Accepts until disposed, handing each socket to <paramref name="onAccepted"/> without waiting for it.
+    /// <paramref name="waitForSlot"/> runs before each accept: at the listener's connection limit it waits,
+    /// and clients queue in the kernel's backlog.
+    /// </summary>
+    public async Task AcceptLoopAsync(Func<CancellationToken, Task> waitForSlot, Action<Socket> onAccepted, CancellationToken stopping)
     {
         while (true)
         {
             Socket accepted;
             try
             {
+                await waitForSlot(stopping).ConfigureAwait(false);
                 accepted = await _socket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
             catch (ObjectDisposedException)
             {

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using TcpLb.Balancing;
+using TcpLb.Model;
+
+namespace TcpLb.Forwarding;
+
+/// <summary>
+/// Gets a connected backend for a client: the pool's policy chooses, a refused or timed-out connect is
+/// retried on another backend (bounded; client-first means nothing was sent yet), and when every healthy
+/// backend is at its limit the connection waits in the queue. Each outcome goes to passive health.
+/// </summary>
+internal sealed class BackendConnector
+{
+    private readonly Pool _pool;
+    private readonly IBackendFeedback _feedback;
+    private readonly BackendSlotQueue _queue;
+    private readonly int _retries;
+    private readonly TimeSpan _connectTimeout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public BackendConnector(Pool pool, IBackendFeedback feedback, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger)
+    {
+        _pool = pool;
+        _feedback = feedback;
+        _queue = queue;
+        _retries = retries;
+        _connectTimeout = connectTimeout;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Pool Pool => _pool;
+
+    /// <summary>Connections waiting for a backend slot.</summary>
+    public int QueueLength => _queue.Length;
+
+    /// <summary>A connected socket and its backend (whose connection count now includes it), or why there is none.</summary>
+    public async Task<(Socket? Socket, BackendState? Backend, CloseReason Failure)> ConnectAsync(IPEndPoint client, ulong clientHash, CancellationToken cancellationToken)
+    {
+        BackendState[] tried = new BackendState[_retries + 1];
+        int triedCount = 0;
+        while (triedCount <= _retries)
+        {
+            BackendState? backend = Choose(clientHash, tried.AsSpan(0, triedCount));
+            if (backend is null)
+            {
+                if (!HasHealthyBackendAtLimit(tried.AsSpan(0, triedCount)))
+                {
+                    return (null, null, CloseReason.NoBackend);
+                }
+
+                bool? woken = await _queue.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (woken != true)
+                {
+                    return (null, null, woken is null ? CloseReason.QueueFull : CloseReason.QueueTimeout);
+                }
+
+                continue; // a slot freed: choose again
+            }
+
+            backend.ConnectionOpened(); // counted before the connect, so concurrent choices see the load
+            Socket? socket = await TryConnectAsync(client, backend, cancellationToken).ConfigureAwait(false);
+            if (socket is not null)
+            {
+                _feedback.Connected(backend);
+                return (socket, backend, CloseReason.None);
+            }
+
+            Release(backend);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return (null, null, CloseReason.Shutdown);
+            }
+
+            _feedback.ConnectFailed(backend);
+            tried[triedCount++] = backend;
+        }
+
+        return (null, null, CloseReason.NoBackend);
+    }
+
+    /// <summary>
+    /// A connection to <paramref name="backend"/> closed: its slot goes to the next waiter, and a reset the
+    /// backend caused counts against it (passive health).
+    /// </summary>
+    public void Release(BackendState backend, bool backendCausedReset = false)
+    {
+        backend.ConnectionClosed();
+        _queue.Signal();
+        if (backendCausedReset)
+        {
+            _feedback.Reset(backend);
+        }
+    }
+
+    private BackendState? Choose(ulong clientHash, ReadOnlySpan<BackendState> tried) =>
+        _pool.Choose(new BalancingContext { ClientHash = clientHash, Timestamp = _time.GetTimestamp(), Excluded = tried });
+
+    // Queue only when waiting can help: some healthy, untried backend is merely full.
+    private bool HasHealthyBackendAtLimit(ReadOnlySpan<BackendState> tried)
+    {
+        foreach (BackendState backend in _pool.Current.Primaries.Backends.AsSpan())
+        {
+            if (backend.IsHealthy && !backend.IsDraining && !tried.Contains(backend) && backend.Options.MaxConnections > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<Socket?> TryConnectAsync(IPEndPoint client, BackendState backend, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = new CancellationTokenSource(_connectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await socket.ConnectAsync(backend.Address, linked.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                string why = exception is SocketException socketError ? socketError.SocketErrorCode.ToString() : $"no answer within {_connectTimeout.TotalSeconds:0.###} s";
+                ForwardingLog.ConnectFailed(_logger, client, backend.Address, why);
+            }
+
+            return null;
+        }
+    }
+}
