@@ -43,6 +43,9 @@ internal sealed class ConnectionHandler
     public Task WaitForListenerSlotAsync(CancellationToken cancellationToken) =>
         _listenerSlots?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>The listener this handler serves.</summary>
+    public ListenerOptions Options => _options;
+
     /// <summary>Connections currently open.</summary>
     public int ActiveCount => _active.Count;
 

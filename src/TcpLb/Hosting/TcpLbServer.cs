@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Discovery;
 using TcpLb.Forwarding;
 using TcpLb.Model;
 using TcpLb.Transport;
@@ -24,13 +25,29 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly List<BackendConnector> _connectors = [];
+    private readonly List<DnsDiscovery> _discoveries = [];
+    private readonly ILoggerFactory _loggers;
+    private IDnsResolver? _resolver;
     private int _stopping;
 
     public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers)
     {
         _listeners = listeners;
         _time = time;
+        _loggers = loggers;
         _logger = loggers.CreateLogger("TcpLb");
+    }
+
+    /// <summary>Builds the pools, waits (bounded) for their first DNS answers, then binds and accepts.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        List<ConnectionHandler> handlers = CreateHandlers();
+        foreach (DnsDiscovery discovery in _discoveries)
+        {
+            await discovery.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Bind(handlers);
     }
 
     /// <summary>The addresses actually bound (port 0 resolved), in listener order.</summary>
@@ -42,16 +59,20 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     /// <summary>The open connections, for status and tests.</summary>
     public IReadOnlyCollection<ProxiedConnection> Connections => [.. _running.Select(r => r.Handler).Distinct().SelectMany(h => h.Connections)];
 
-    /// <summary>Binds every listener (all or none) and starts accepting.</summary>
-    public void Start()
+    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting.</summary>
+    public void Start() => Bind(CreateHandlers());
+
+    private List<ConnectionHandler> CreateHandlers() =>
+        [.. _listeners.Select(options => new ConnectionHandler(options, CreateConnector(options), _time, _logger))];
+
+    private void Bind(List<ConnectionHandler> handlers)
     {
         var bound = new List<(SocketListener, ConnectionHandler)>();
         try
         {
-            foreach (ListenerOptions options in _listeners)
+            foreach (ConnectionHandler handler in handlers)
             {
-                var handler = new ConnectionHandler(options, CreateConnector(options), _time, _logger);
-                foreach (IPEndPoint endPoint in options.Listen)
+                foreach (IPEndPoint endPoint in handler.Options.Listen)
                 {
                     bound.Add((SocketListener.Bind(endPoint, _time, _logger), handler));
                 }
@@ -86,6 +107,12 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         }
 
         var pool = new Pool(options.Listen[0].ToString(), policy, options.Backends, _time);
+        if (options.Discovery is { } discovery)
+        {
+            _resolver ??= new DnsClientResolver();
+            _discoveries.Add(new DnsDiscovery(discovery, options.Backends, pool, _resolver, _time, _loggers.CreateLogger<DnsDiscovery>()));
+        }
+
         var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
         var connector = new BackendConnector(pool, NoBackendFeedback.Instance, queue, options.Retries, options.Timeouts.Connect, _time, _logger);
         _connectors.Add(connector);
@@ -107,6 +134,11 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         }
 
         await Task.WhenAll(_running.Select(r => r.AcceptLoop)).ConfigureAwait(false);
+        foreach (DnsDiscovery discovery in _discoveries)
+        {
+            await discovery.DisposeAsync().ConfigureAwait(false);
+        }
+
         int open = _connections.Count;
         Draining(_logger, open, drain.TotalSeconds);
         _shutdown.Cancel(); // connections still waiting for a header, first bytes or a backend give up now
