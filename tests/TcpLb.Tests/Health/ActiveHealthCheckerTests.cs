@@ -142,7 +142,7 @@ public sealed class ActiveHealthCheckerTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         await using var harness = new ActiveCheckHarness(Checks);
         BackendState backend = harness[0];
-        var slow = new TaskCompletionSource<HealthProbeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new TaskCompletionSource<HealthProbeResult>(); // completes inline: the next check is scheduled before SetResult returns
         harness.Respond = (_, _) => slow.Task;
         harness.Checker.Start();
         await harness.AdvanceUntilProbedAsync(backend, 1, deadline.Token);
