@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
+using TcpLb.Health;
 using TcpLb.Model;
 
 namespace TcpLb.Forwarding;
@@ -9,22 +10,22 @@ namespace TcpLb.Forwarding;
 /// <summary>
 /// Gets a connected backend for a client: the pool's policy chooses, a refused or timed-out connect is
 /// retried on another backend (bounded; client-first means nothing was sent yet), and when every healthy
-/// backend is at its limit the connection waits in the queue. Each outcome goes to passive health.
+/// backend is at its limit the connection waits in the queue. Each outcome the backend caused goes to passive health.
 /// </summary>
 internal sealed class BackendConnector
 {
     private readonly Pool _pool;
-    private readonly IBackendFeedback _feedback;
+    private readonly PassiveHealthMonitor _passive;
     private readonly BackendSlotQueue _queue;
     private readonly int _retries;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public BackendConnector(Pool pool, IBackendFeedback feedback, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger)
+    public BackendConnector(Pool pool, PassiveHealthMonitor passive, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger)
     {
         _pool = pool;
-        _feedback = feedback;
+        _passive = passive;
         _queue = queue;
         _retries = retries;
         _connectTimeout = connectTimeout;
@@ -65,17 +66,17 @@ internal sealed class BackendConnector
             Socket? socket = await TryConnectAsync(client, backend, cancellationToken).ConfigureAwait(false);
             if (socket is not null)
             {
-                _feedback.Connected(backend);
+                // Not yet a success for passive health: a router that accepts and then resets must still be ejected.
                 return (socket, backend, CloseReason.None);
             }
 
-            Release(backend);
+            Release(backend, backendReset: false, backendAnswered: false);
             if (cancellationToken.IsCancellationRequested)
             {
                 return (null, null, CloseReason.Shutdown);
             }
 
-            _feedback.ConnectFailed(backend);
+            _passive.ReportConnectFailure(backend);
             tried[triedCount++] = backend;
         }
 
@@ -83,16 +84,20 @@ internal sealed class BackendConnector
     }
 
     /// <summary>
-    /// A connection to <paramref name="backend"/> closed: its slot goes to the next waiter, and a reset the
-    /// backend caused counts against it (passive health).
+    /// A connection to <paramref name="backend"/> closed: its slot goes to the next waiter, and passive health
+    /// hears how the backend did: a reset it caused counts against it; an answer (bytes back) clears its record.
     /// </summary>
-    public void Release(BackendState backend, bool backendCausedReset = false)
+    public void Release(BackendState backend, bool backendReset, bool backendAnswered)
     {
         backend.ConnectionClosed();
         _queue.Signal();
-        if (backendCausedReset)
+        if (backendReset)
         {
-            _feedback.Reset(backend);
+            _passive.ReportReset(backend);
+        }
+        else if (backendAnswered)
+        {
+            _passive.ReportSuccess(backend);
         }
     }
 

@@ -133,7 +133,7 @@ internal sealed class ConnectionHandler
             _active.TryRemove(connection, out _);
             if (backendState is not null)
             {
-                _connector.Release(backendState, backendCausedReset: connection.CloseReason == CloseReason.BackendReset);
+                _connector.Release(backendState, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.Downstream.Bytes > 0);
             }
 
             LogClosed(connection, reported, backendState);

@@ -6,6 +6,7 @@ using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Discovery;
 using TcpLb.Forwarding;
+using TcpLb.Health;
 using TcpLb.Model;
 using TcpLb.Transport;
 
@@ -26,6 +27,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly List<BackendConnector> _connectors = [];
     private readonly List<DnsDiscovery> _discoveries = [];
+    private readonly List<ActiveHealthChecker> _checkers = [];
     private readonly ILoggerFactory _loggers;
     private IDnsResolver? _resolver;
     private int _stopping;
@@ -84,6 +86,11 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             throw;
         }
 
+        foreach (ActiveHealthChecker checker in _checkers)
+        {
+            checker.Start();
+        }
+
         foreach ((SocketListener listener, ConnectionHandler handler) in bound)
         {
             Listening(_logger, listener.LocalEndPoint);
@@ -113,8 +120,14 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             _discoveries.Add(new DnsDiscovery(discovery, options.Backends, pool, _resolver, _time, _loggers.CreateLogger<DnsDiscovery>()));
         }
 
+        var passive = new PassiveHealthMonitor(pool.Name, options.PassiveHealth, _time, _logger);
+        if (HealthProbeFactory.Create(options.HealthCheck, options.SendProxy, _time) is { } probe)
+        {
+            _checkers.Add(new ActiveHealthChecker(pool, options.HealthCheck, probe, _time, _logger, passive: passive));
+        }
+
         var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
-        var connector = new BackendConnector(pool, NoBackendFeedback.Instance, queue, options.Retries, options.Timeouts.Connect, _time, _logger);
+        var connector = new BackendConnector(pool, passive, queue, options.Retries, options.Timeouts.Connect, _time, _logger);
         _connectors.Add(connector);
         return connector;
     }
@@ -137,6 +150,11 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         foreach (DnsDiscovery discovery in _discoveries)
         {
             await discovery.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (ActiveHealthChecker checker in _checkers)
+        {
+            await checker.DisposeAsync().ConfigureAwait(false);
         }
 
         int open = _connections.Count;
