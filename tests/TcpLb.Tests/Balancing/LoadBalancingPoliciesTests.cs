@@ -1,0 +1,43 @@
+using TcpLb.Balancing;
+using Xunit;
+
+namespace TcpLb.Tests.Balancing;
+
+public sealed class LoadBalancingPoliciesTests
+{
+    [Theory]
+    [MemberData(nameof(PolicyTestPool.AllPolicies), MemberType = typeof(PolicyTestPool))]
+    public void Every_listed_name_creates_a_policy_reporting_that_name(string name)
+    {
+        Assert.True(LoadBalancingPolicies.TryCreate(name, Random.Shared, out ILoadBalancingPolicy? policy));
+        Assert.Equal(name, policy.Name);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("leastconn")]
+    [InlineData("roundrobin")]
+    [InlineData("Round-Robin")]
+    [InlineData("least-connections ")]
+    public void Unknown_or_differently_spelled_names_are_rejected(string name)
+    {
+        Assert.False(LoadBalancingPolicies.TryCreate(name, Random.Shared, out ILoadBalancingPolicy? policy));
+        Assert.Null(policy);
+    }
+
+    [Fact]
+    public void The_default_is_least_connections_and_is_listed()
+    {
+        Assert.Equal("least-connections", LoadBalancingPolicies.Default);
+        Assert.Contains(LoadBalancingPolicies.Default, LoadBalancingPolicies.Names);
+        Assert.Equal(["least-connections", "round-robin", "power-of-two", "random", "source-hash"], LoadBalancingPolicies.Names);
+    }
+
+    [Fact]
+    public void Each_creation_is_a_new_policy_so_pools_do_not_share_tables_or_counters()
+    {
+        Assert.True(LoadBalancingPolicies.TryCreate(LoadBalancingPolicies.RoundRobin, Random.Shared, out ILoadBalancingPolicy? first));
+        Assert.True(LoadBalancingPolicies.TryCreate(LoadBalancingPolicies.RoundRobin, Random.Shared, out ILoadBalancingPolicy? second));
+        Assert.NotSame(first, second);
+    }
+}
