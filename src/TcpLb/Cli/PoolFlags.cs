@@ -73,32 +73,35 @@ internal sealed class PoolFlags
         _passiveFailures, _passiveEjection, _dns, _dnsSrv, _dnsInterval,
     ];
 
-    /// <summary>Problems only visible across flags.</summary>
-    public void Validate(System.CommandLine.Parsing.CommandResult result, bool hasBackends)
+    /// <summary>Problems only visible across flags, one sentence each, checked once every value parsed.</summary>
+    public IEnumerable<string> Validate(ParseResult result, bool hasBackends)
     {
         string? dns = result.GetValue(_dns);
-        if (dns is not null && !CommandLineValues.TryParseBackendEndPoint(dns, out EndPoint? endPoint, out string error))
+        if (dns is not null)
         {
-            result.AddError($"--dns: {error}");
-        }
-        else if (dns is not null && endPoint is not DnsEndPoint)
-        {
-            result.AddError($"--dns: '{dns}' is an address, not a name to resolve; use --backend");
+            if (!CommandLineValues.TryParseBackendEndPoint(dns, out EndPoint? endPoint, out string error))
+            {
+                yield return $"--dns: {error}";
+            }
+            else if (endPoint is not DnsEndPoint)
+            {
+                yield return $"--dns: '{dns}' is an address, not a name to resolve; use --backend";
+            }
         }
 
         if (dns is not null && result.GetValue(_dnsSrv) is not null)
         {
-            result.AddError("--dns-srv: give either --dns or --dns-srv, not both");
+            yield return "--dns-srv: give either --dns or --dns-srv, not both";
         }
 
         if (!hasBackends && dns is null && result.GetValue(_dnsSrv) is null)
         {
-            result.AddError("--backend: give at least one --backend, or --dns / --dns-srv");
+            yield return "--backend: give at least one --backend, or --dns / --dns-srv";
         }
 
         if (result.GetValue(_checkRise) < 1 || result.GetValue(_checkFall) < 1)
         {
-            result.AddError("--health-rise/--health-fall: must be at least 1");
+            yield return "--health-rise/--health-fall: must be at least 1";
         }
     }
 

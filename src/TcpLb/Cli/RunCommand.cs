@@ -50,27 +50,38 @@ internal static class RunCommand
             command.Options.Add(option);
         }
 
-        command.Validators.Add(result =>
+        IEnumerable<string> CrossChecks(ParseResult parsed)
         {
-            pool.Validate(result, (result.GetValue(backend) ?? []).Length > 0);
-            if (result.GetValue(allowDirect) && (result.GetValue(acceptFrom) ?? []).Length == 0)
+            if (parsed.GetValue(allowDirect) && (parsed.GetValue(acceptFrom) ?? []).Length == 0)
             {
-                result.AddError("--allow-direct: only meaningful with --accept-proxy-from");
+                yield return "--allow-direct: only meaningful with --accept-proxy-from";
             }
 
-            if (result.GetValue(forwardTlvs) && result.GetValue(sendProxy) != ProxySendMode.V2)
+            if (parsed.GetValue(forwardTlvs) && parsed.GetValue(sendProxy) != ProxySendMode.V2)
             {
-                result.AddError("--forward-tlvs: TLVs can only be forwarded with --send-proxy v2");
+                yield return "--forward-tlvs: TLVs can only be forwarded with --send-proxy v2";
             }
 
-            if (result.GetValue(maxHeader) is < 0 or > 65535)
+            if (parsed.GetValue(maxHeader) is < 0 or > 65535)
             {
-                result.AddError($"--max-proxy-header-length: '{result.GetValue(maxHeader)}' is not 0..65535");
+                yield return $"--max-proxy-header-length: '{parsed.GetValue(maxHeader)}' is not 0..65535";
             }
-        });
+        }
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            // Problems across flags, reported like parse errors: one line each, exit code 2.
+            string[] problems = [.. pool.Validate(parsed, (parsed.GetValue(backend) ?? []).Length > 0), .. CrossChecks(parsed)];
+            if (problems.Length > 0)
+            {
+                foreach (string problem in problems)
+                {
+                    await Console.Error.WriteLineAsync($"tcplb: {problem}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
             var options = new ListenerOptions
             {
                 Listen = parsed.GetValue(listen)!,

@@ -105,7 +105,7 @@ internal sealed class ConnectionHandler
             }
 
             // Balancing sees the client as reported (after PROXY), so source-hash follows the real client.
-            ulong clientHash = ClientHash.Of(header.DescribesTcpConnection ? header.SourceAddress : ProxyAddress.FromIPAddress(connection.ClientEndPoint.Address));
+            ulong clientHash = header.DescribesTcpConnection ? ClientAddressHash.Of(header.SourceAddress) : ClientAddressHash.Of(connection.ClientEndPoint.Address);
             (Socket? socket, backendState, CloseReason failure) = await _connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
             if (socket is null)
             {

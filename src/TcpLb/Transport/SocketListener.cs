@@ -55,7 +55,7 @@ internal sealed partial class SocketListener : IDisposable
             try
             {
                 await waitForSlot(stopping).ConfigureAwait(false);
-                accepted = await _socket.AcceptAsync().ConfigureAwait(false);
+                accepted = await _socket.AcceptAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -73,7 +73,15 @@ internal sealed partial class SocketListener : IDisposable
             {
                 // Out of descriptors (EMFILE) or a transient error: back off instead of spinning.
                 AcceptFailed(_logger, LocalEndPoint, exception.SocketErrorCode);
-                await Task.Delay(AcceptBackoff, _time).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(AcceptBackoff, _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 

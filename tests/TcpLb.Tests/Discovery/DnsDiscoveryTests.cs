@@ -84,7 +84,7 @@ public sealed class DnsDiscoveryTests
         Assert.True(leaving.IsDraining);
         Assert.Equal(1, leaving.ActiveConnections); // its connection goes on: drained, never cut
         Assert.Contains(leaving, dns.Pool.All);
-        Assert.Same(kept, dns.Pool.Choose(new Balancing.BalancingContext()));
+        Assert.Same(kept, dns.Pool.Choose(new TcpLb.Balancing.BalancingContext()));
 
         dns.AdvanceOneInterval();
         Assert.Contains(leaving, dns.Pool.All); // still has a connection: kept through the next round

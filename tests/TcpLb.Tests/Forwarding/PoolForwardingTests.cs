@@ -7,7 +7,7 @@ using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
 
-namespace TcpLb.Tests.Pool;
+namespace TcpLb.Tests.Forwarding;
 
 /// <summary>The pool as the forwarding path uses it: retries, backups, connection limits and the queue, over real sockets.</summary>
 public sealed class PoolForwardingTests
@@ -120,14 +120,16 @@ public sealed class PoolForwardingTests
 
         Socket first = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await first.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);
-        using Socket firstServer = await backend.AcceptAsync(cancellationToken);
+        Socket firstServer = await backend.AcceptAsync(cancellationToken);
 
         using Socket second = await Net.ConnectAsync(lb.EndPoint, cancellationToken); // completes in the kernel backlog
         await second.SendAsync("2"u8.ToArray(), SocketFlags.None, cancellationToken);
         Assert.False(backend.HasPendingConnection(TimeSpan.FromMilliseconds(300)), "the second client was served past the listener limit");
         Assert.Equal(1, lb.Server.ActiveConnections);
 
-        first.Dispose();
+        first.Dispose(); // both sides close: the first connection is over and its slot frees
+        Assert.Equal("fin", await Net.ReadEndAsync(firstServer, cancellationToken));
+        firstServer.Dispose();
         using Socket secondServer = await backend.AcceptAsync(cancellationToken);
         Assert.Equal("2"u8.ToArray(), await Net.ReadExactlyAsync(secondServer, 1, cancellationToken));
     }
