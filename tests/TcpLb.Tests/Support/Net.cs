@@ -40,6 +40,25 @@ internal static class Net
         return buffer;
     }
 
+    /// <summary>Reads up to <paramref name="count"/> bytes, fewer if the peer closes first.</summary>
+    public static async Task<byte[]> ReadToEndOrAsync(Socket socket, int count, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[count];
+        int read = 0;
+        while (read < count)
+        {
+            int n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return buffer[..read];
+    }
+
     /// <summary>Reads until FIN and returns everything; a reset throws.</summary>
     public static async Task<byte[]> ReadToEndAsync(Socket socket, CancellationToken cancellationToken)
     {
