@@ -20,28 +20,45 @@ internal sealed class ConnectionHandler
 {
     private readonly ListenerOptions _options;
     private readonly BackendConnector _connector;
-    private readonly SemaphoreSlim? _listenerSlots;
+    private readonly ConnectionBudget? _listenerBudget;
+    private readonly ConnectionBudget _processBudget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
 
-    public ConnectionHandler(ListenerOptions options, BackendConnector connector, TimeProvider time, ILogger logger)
+    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger)
     {
+        _processBudget = processBudget;
         _options = options;
         _connector = connector;
         _time = time;
         _logger = logger;
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
-        _listenerSlots = options.MaxConnections > 0 ? new SemaphoreSlim(options.MaxConnections, options.MaxConnections) : null;
+        _listenerBudget = options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null;
     }
 
     /// <summary>
-    /// Waits until the listener is under its connection limit. The accept loop calls it before accepting,
-    /// so past the limit new clients wait in the kernel's backlog instead of being taken and dropped.
+    /// Waits until both the process (descriptor budget) and the listener are under their connection limits.
+    /// The accept loop calls it before accepting, so past a limit new clients wait in the kernel's backlog
+    /// instead of being taken and dropped. Each slot taken is given back when the connection ends.
     /// </summary>
-    public Task WaitForListenerSlotAsync(CancellationToken cancellationToken) =>
-        _listenerSlots?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
+    public async Task WaitForSlotAsync(CancellationToken cancellationToken)
+    {
+        await _processBudget.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_listenerBudget is not null)
+        {
+            try
+            {
+                await _listenerBudget.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _processBudget.Release();
+                throw;
+            }
+        }
+    }
 
     /// <summary>The listener this handler serves.</summary>
     public ListenerOptions Options => _options;
@@ -69,7 +86,8 @@ internal sealed class ConnectionHandler
         }
         finally
         {
-            _listenerSlots?.Release();
+            _listenerBudget?.Release();
+            _processBudget.Release();
         }
     }
 

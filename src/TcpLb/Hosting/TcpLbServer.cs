@@ -29,6 +29,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private readonly List<DnsDiscovery> _discoveries = [];
     private readonly List<ActiveHealthChecker> _checkers = [];
     private readonly ILoggerFactory _loggers;
+    private ConnectionBudget? _processBudget;
     private IDnsResolver? _resolver;
     private int _stopping;
 
@@ -64,8 +65,13 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     /// <summary>Builds the pools, binds every listener (all or none) and starts accepting.</summary>
     public void Start() => Bind(CreateHandlers());
 
-    private List<ConnectionHandler> CreateHandlers() =>
-        [.. _listeners.Select(options => new ConnectionHandler(options, CreateConnector(options), _time, _logger))];
+    private List<ConnectionHandler> CreateHandlers()
+    {
+        // Measured now, when the runtime has its assemblies open: the budget is what is left.
+        int budget = DescriptorBudget.MaxConnections(DescriptorBudget.ReadDescriptorLimit(), DescriptorBudget.CountOpen());
+        _processBudget = new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", _time, _logger);
+        return [.. _listeners.Select(options => new ConnectionHandler(options, CreateConnector(options), _processBudget, _time, _logger))];
+    }
 
     private void Bind(List<ConnectionHandler> handlers)
     {
@@ -94,7 +100,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         foreach ((SocketListener listener, ConnectionHandler handler) in bound)
         {
             Listening(_logger, listener.LocalEndPoint);
-            Task loop = listener.AcceptLoopAsync(handler.WaitForListenerSlotAsync, socket => Track(handler.HandleAsync(socket, _shutdown.Token)), _stopAccepting.Token);
+            Task loop = listener.AcceptLoopAsync(handler.WaitForSlotAsync, socket => Track(handler.HandleAsync(socket, _shutdown.Token)), _stopAccepting.Token);
             _running.Add((listener, handler, loop));
         }
     }

@@ -55,7 +55,14 @@ public sealed class TimeoutTests
         using var blackhole = new TestBackend(backlog: 0);
         List<Socket> fillers = await FillBacklogAsync(blackhole.EndPoint, cancellationToken);
         using var healthy = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(blackhole.EndPoint, healthy.EndPoint) with { Timeouts = Timeouts }, time);
+        // Smooth weighted round-robin gives its first turn to the heaviest backend: the black hole.
+        ListenerOptions options = TcpLbUnderTest.Options() with
+        {
+            Backends = [new BackendOptions { Address = blackhole.EndPoint, Weight = 256 }, new BackendOptions { Address = healthy.EndPoint }],
+            Balance = "round-robin",
+            Timeouts = Timeouts,
+        };
+        await using var lb = TcpLbUnderTest.Start(options, time);
         try
         {
             using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+
+namespace TcpLb.Forwarding;
+
+/// <summary>
+/// A cap on connections held at once (a listener's max-connections, or the process's descriptor budget).
+/// The accept loop waits for a slot before accepting, so past the cap clients wait in the kernel's backlog
+/// rather than being accepted and dropped. Reaching the cap is logged at most every 10 s.
+/// </summary>
+#pragma warning disable CA1001 // SemaphoreSlim holds no OS handle unless AvailableWaitHandle is used; nothing to dispose
+internal sealed partial class ConnectionBudget
+#pragma warning restore CA1001
+{
+    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _slots;
+    private readonly string _what;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private long _lastWarning = long.MinValue;
+
+    public ConnectionBudget(int max, string what, TimeProvider time, ILogger logger)
+    {
+        Max = max;
+        _slots = new SemaphoreSlim(max, max);
+        _what = what;
+        _time = time;
+        _logger = logger;
+    }
+
+    public int Max { get; }
+
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        if (_slots.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        long now = _time.GetTimestamp();
+        long last = Interlocked.Read(ref _lastWarning);
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= WarningInterval) && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+        {
+            Full(_logger, Max, _what);
+        }
+
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Release() => _slots.Release();
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Max} connections open, the {What} limit: new clients wait in the listen backlog until one closes")]
+    private static partial void Full(ILogger logger, int max, string what);
+}
