@@ -15,6 +15,13 @@ public sealed class CommandLineTests
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--connect-timeout", "5" }, "--connect-timeout: '5' needs a unit")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--allow-direct" }, "--allow-direct: only meaningful with --accept-proxy-from")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080" }, "--backend")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--balance", "fastest" }, "--balance: 'fastest' is not one of")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80,weight=0" }, "--backend: 'weight=0' is not a backend setting")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--health-check", "icmp" }, "--health-check: 'icmp' is not one of none, tcp, http")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--health-fall", "0" }, "--health-rise/--health-fall: must be at least 1")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "10.0.0.1:80" }, "--dns: '10.0.0.1:80' is an address, not a name to resolve")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "router.local:80", "--dns-srv", "_http._tcp.router" }, "--dns-srv: give either --dns or --dns-srv")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--retries", "-1" }, "--retries: '-1' must be 0 or more")]
     public async Task A_bad_flag_or_value_gets_one_line_naming_it_and_exit_code_2(string[] arguments, string expected)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(10));
@@ -44,7 +51,7 @@ public sealed class CommandLineTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         (_, string help, _) = await TcplbProcess.RunToEndAsync(["run", "--help"], deadline.Token);
-        foreach (string flag in new[] { "--listen", "--backend", "--send-proxy", "--accept-proxy-from", "--allow-direct" })
+        foreach (string flag in new[] { "--listen", "--backend", "--send-proxy", "--accept-proxy-from", "--allow-direct", "--balance", "--health-check", "--dns" })
         {
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
