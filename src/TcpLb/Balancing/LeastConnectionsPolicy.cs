@@ -13,22 +13,30 @@ namespace TcpLb.Balancing;
 /// be updated whenever a count changes, and counts change in <see cref="BackendState.ConnectionOpened"/> and
 /// <see cref="BackendState.ConnectionClosed"/>, which tell no policy; eligibility (an ejection running out, a
 /// connection limit) changes with no event at all. Without such hooks, any cheaper structure goes stale
-/// and stops being least-connections. The scan reads two ints per backend from contiguous arrays and tests
-/// eligibility (the costly part: it reads the clock) only for a backend that would beat or tie the best so far;
-/// the measured cost is in bench/README.md.
+/// and stops being least-connections. The measured cost is in bench/README.md.
 /// </para>
 /// <para>
-/// Ties use one weighted reservoir draw per tied backend rather than a rotating scan start: a rotating
-/// start favours the tied backend after the longest run of busier ones, whereas the draw gives each tied
-/// backend exactly its weight's share, and it needs no counter written by every connection.
+/// Eligibility is the costly test (it reads the clock), so it is made only where it decides something. The
+/// first pass finds the least load among eligible backends, testing only a backend that would beat the best
+/// so far, and adds up the weights of the backends that tie with it, untested. When there are ties, a second
+/// pass walks to a weighted draw among them and tests only the one drawn; an ineligible draw is drawn again,
+/// which keeps the draw exact among the eligible ones. After <see cref="MaxTieDraws"/> misses, one more pass
+/// tests every tied backend and draws among the eligible ones as it goes. A rotating scan start would be
+/// cheaper still, but unfair: it favours the tied backend after the longest run of busier ones.
 /// </para>
 /// </remarks>
 internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
 {
+    /// <summary>
+    /// Draws among tied backends before a pass that tests every tied one: all draws land on ineligible
+    /// ones with probability (their share of the tie)^4.
+    /// </summary>
+    public const int MaxTieDraws = 4;
+
     private readonly Random _random;
     private readonly TierCache<WeightedBackends> _tiers = new(WeightedBackends.Build);
 
-    /// <param name="random">Seeds the tie draws; shared by concurrent choices, so thread-safe (<see cref="Random.Shared"/>) in production.</param>
+    /// <param name="random">Draws among ties; shared by concurrent choices, so thread-safe (<see cref="Random.Shared"/>) in production.</param>
     public LeastConnectionsPolicy(Random random)
     {
         _random = random;
@@ -51,39 +59,95 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
         BackendState? best = null;
         int bestConnections = 0;
         int bestWeight = 1;
-        int tiedWeight = 0;
-        ulong draws = 0;
+        long tiedWeight = 0;
         for (int i = 0; i < all.Length; i++)
         {
             BackendState candidate = all[i];
             int connections = candidate.ActiveConnections;
             int weight = anySlowStart ? candidate.EffectiveWeight(context.Timestamp) : weights[i];
             int order = best is null ? -1 : ConnectionLoad.Compare(connections, weight, bestConnections, bestWeight);
-            if (order > 0 || !context.IsEligible(candidate))
+            if (order == 0)
             {
-                continue;
+                tiedWeight += weight;
             }
-
-            if (order < 0)
+            else if (order < 0 && context.IsEligible(candidate))
             {
                 best = candidate;
                 bestConnections = connections;
                 bestWeight = weight;
                 tiedWeight = weight;
-                continue;
-            }
-
-            // A tie: keep the newcomer with probability weight / (weight of all tied so far).
-            tiedWeight += weight;
-            draws = StableHash.Mix((draws == 0 ? (ulong)_random.NextInt64() : draws) + StableHash.Golden);
-            if (StableHash.Below(draws, tiedWeight) < weight)
-            {
-                best = candidate;
-                bestConnections = connections;
-                bestWeight = weight;
             }
         }
 
-        return best;
+        if (best is null || tiedWeight == bestWeight)
+        {
+            return best; // nothing eligible, or no tie to share
+        }
+
+        for (int draw = 0; draw < MaxTieDraws; draw++)
+        {
+            BackendState? drawn = TiedAt(all, weights, anySlowStart, bestConnections, bestWeight, _random.NextInt64(tiedWeight), context.Timestamp);
+            if (drawn is not null && context.IsEligible(drawn))
+            {
+                return drawn;
+            }
+        }
+
+        return EligibleTiedDraw(all, weights, anySlowStart, bestConnections, bestWeight, (ulong)_random.NextInt64(), context) ?? best;
+    }
+
+    /// <summary>
+    /// The backend tied with the least load at <paramref name="offset"/> into the tied backends' weights, in
+    /// scan order; null if counts changed since the first pass so that the walk falls short.
+    /// </summary>
+    private static BackendState? TiedAt(
+        ReadOnlySpan<BackendState> all, ReadOnlySpan<int> weights, bool anySlowStart, int leastConnections, int leastWeight, long offset, long timestamp)
+    {
+        for (int i = 0; i < all.Length; i++)
+        {
+            BackendState candidate = all[i];
+            int weight = anySlowStart ? candidate.EffectiveWeight(timestamp) : weights[i];
+            if (ConnectionLoad.Compare(candidate.ActiveConnections, weight, leastConnections, leastWeight) == 0)
+            {
+                offset -= weight;
+                if (offset < 0)
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Among the eligible backends tied with the least load, one drawn by weight in a single pass (weighted
+    /// reservoir sampling, its draws derived from <paramref name="seed"/>); null if counts changed so that none ties.
+    /// </summary>
+    private static BackendState? EligibleTiedDraw(
+        ReadOnlySpan<BackendState> all, ReadOnlySpan<int> weights, bool anySlowStart, int leastConnections, int leastWeight, ulong seed, in BalancingContext context)
+    {
+        BackendState? chosen = null;
+        long tiedWeight = 0;
+        ulong bits = seed;
+        for (int i = 0; i < all.Length; i++)
+        {
+            BackendState candidate = all[i];
+            int weight = anySlowStart ? candidate.EffectiveWeight(context.Timestamp) : weights[i];
+            if (ConnectionLoad.Compare(candidate.ActiveConnections, weight, leastConnections, leastWeight) != 0 || !context.IsEligible(candidate))
+            {
+                continue;
+            }
+
+            // Keep the newcomer with probability weight / (weight of all eligible tied so far).
+            tiedWeight += weight;
+            bits = StableHash.Mix(bits + StableHash.Golden);
+            if (StableHash.Below(bits, (int)tiedWeight) < weight)
+            {
+                chosen = candidate;
+            }
+        }
+
+        return chosen;
     }
 }

@@ -68,6 +68,21 @@ public sealed class LeastConnectionsPolicyTests
     }
 
     [Fact]
+    public void Down_backends_tied_at_zero_connections_leave_their_share_to_the_eligible_ones_by_weight()
+    {
+        // Down backends hold no connections, so they tie with an idle pool: the draw among ties must skip them without skewing the rest.
+        BackendState[] backends = _pool.Backends(1, 5, 2, 5, 3, 5);
+        backends[1].SetCheckedUp(false);
+        backends[3].SetCheckedUp(false);
+        backends[5].SetCheckedUp(false);
+
+        Dictionary<BackendState, int> counts = _pool.Spread(_policy, PolicyTestPool.Tier(backends), 12_000);
+
+        Assert.All([backends[1], backends[3], backends[5]], b => Assert.Equal(0, counts[b]));
+        PolicyTestPool.AssertSharesFollowWeights(new Dictionary<BackendState, int> { [backends[0]] = counts[backends[0]], [backends[2]] = counts[backends[2]], [backends[4]] = counts[backends[4]] }, relativeTolerance: 0.08);
+    }
+
+    [Fact]
     public void Open_connections_settle_exactly_in_proportion_to_weights()
     {
         BackendState[] backends = _pool.Backends(1, 2, 3, 10);
