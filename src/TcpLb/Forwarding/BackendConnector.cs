@@ -14,6 +14,7 @@ namespace TcpLb.Forwarding;
 /// </summary>
 internal sealed class BackendConnector
 {
+    private const int MaxLostRaces = 16;
     private readonly Pool _pool;
     private readonly PassiveHealthMonitor _passive;
     private readonly BackendSlotQueue _queue;
@@ -41,8 +42,9 @@ internal sealed class BackendConnector
     /// <summary>A connected socket and its backend (whose connection count now includes it), or why there is none.</summary>
     public async Task<(Socket? Socket, BackendState? Backend, CloseReason Failure)> ConnectAsync(IPEndPoint client, ulong clientHash, CancellationToken cancellationToken)
     {
-        BackendState[] tried = new BackendState[_retries + 1];
+        BackendState[]? tried = null; // allocated only after a failed connect: the common path allocates nothing here
         int triedCount = 0;
+        int lostRaces = 0;
         while (triedCount <= _retries)
         {
             BackendState? backend = Choose(clientHash, tried.AsSpan(0, triedCount));
@@ -62,7 +64,17 @@ internal sealed class BackendConnector
                 continue; // a slot freed: choose again
             }
 
-            backend.ConnectionOpened(); // counted before the connect, so concurrent choices see the load
+            // Counted before the connect, so concurrent choices see the load; losing the last slot to one of them means choosing again.
+            if (!backend.TryOpenConnection())
+            {
+                if (++lostRaces > MaxLostRaces)
+                {
+                    return (null, null, CloseReason.NoBackend);
+                }
+
+                continue;
+            }
+
             Socket? socket = await TryConnectAsync(client, backend, cancellationToken).ConfigureAwait(false);
             if (socket is not null)
             {
@@ -77,6 +89,7 @@ internal sealed class BackendConnector
             }
 
             _passive.ReportConnectFailure(backend);
+            tried ??= new BackendState[_retries + 1];
             tried[triedCount++] = backend;
         }
 

@@ -148,13 +148,13 @@ internal sealed class ConnectionHandler
             connection.Close();
             await clientReceive.ConfigureAwait(false);
             await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
-            _active.TryRemove(connection, out _);
             if (backendState is not null)
             {
                 _connector.Release(backendState, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.Downstream.Bytes > 0);
             }
 
             LogClosed(connection, reported, backendState);
+            _active.TryRemove(connection, out _); // last: once a connection is no longer listed, all of it is done
         }
     }
 

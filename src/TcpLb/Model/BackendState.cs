@@ -47,7 +47,15 @@ internal sealed class BackendState
     public bool IsCheckedUp => Volatile.Read(ref _checkedUp) == 1;
 
     /// <summary>Whether passive checks ejected it and the ejection has not run out.</summary>
-    public bool IsEjected => _time.GetTimestamp() < Volatile.Read(ref _ejectedUntil);
+    public bool IsEjected
+    {
+        get
+        {
+            // Read the clock only for a backend that was ever ejected: this runs on every choice.
+            long until = Volatile.Read(ref _ejectedUntil);
+            return until != 0 && _time.GetTimestamp() < until;
+        }
+    }
 
     /// <summary>Removed from the pool (reload, DNS): no new connections, open ones continue.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) == 1;
@@ -82,6 +90,28 @@ internal sealed class BackendState
     }
 
     public void ConnectionOpened() => Interlocked.Increment(ref _activeConnections);
+
+    /// <summary>
+    /// Counts a new connection only while under <see cref="BackendOptions.MaxConnections"/>: concurrent
+    /// choices may all see one free slot, and only one of them may take it.
+    /// </summary>
+    public bool TryOpenConnection()
+    {
+        int limit = Options.MaxConnections;
+        while (true)
+        {
+            int current = Volatile.Read(ref _activeConnections);
+            if (limit > 0 && current >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _activeConnections, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
 
     public void ConnectionClosed() => Interlocked.Decrement(ref _activeConnections);
 

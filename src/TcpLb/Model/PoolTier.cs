@@ -4,7 +4,8 @@ namespace TcpLb.Model;
 
 /// <summary>
 /// The primaries or the backups of one pool snapshot, immutable. <see cref="Version"/> is new for every
-/// snapshot (membership or weights changed), so policies know when to rebuild what they derive.
+/// snapshot (membership or weights changed) and shared by its two tiers, so a policy that derives tables
+/// keys them on the tier object (as <c>TierCache</c> does), not on the version alone.
 /// </summary>
 internal sealed class PoolTier
 {
