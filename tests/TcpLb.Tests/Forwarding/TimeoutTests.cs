@@ -53,7 +53,7 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var blackhole = new TestBackend(backlog: 0);
-        List<Socket> fillers = await FillBacklogAsync(blackhole.EndPoint, cancellationToken);
+        List<Socket> fillers = await Net.FillBacklogAsync(blackhole.EndPoint, cancellationToken);
         using var healthy = new TestBackend();
         // Smooth weighted round-robin gives its first turn to the heaviest backend: the black hole.
         ListenerOptions options = TcpLbUnderTest.Options() with
@@ -198,29 +198,5 @@ public sealed class TimeoutTests
     {
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is gone", cancellationToken);
         Assert.Contains(lb.Logs.Lines, line => line.EventId == 105 && line.Message.EndsWith(reason, StringComparison.Ordinal));
-    }
-
-    // A listener that never accepts, with its queue full: further connects hang (SYNs dropped) until the timeout.
-    private static async Task<List<Socket>> FillBacklogAsync(IPEndPoint target, CancellationToken cancellationToken)
-    {
-        var fillers = new List<Socket>();
-        for (int i = 0; i < 16; i++)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(TimeSpan.FromMilliseconds(300));
-            try
-            {
-                await socket.ConnectAsync(target, attempt.Token);
-                fillers.Add(socket);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                socket.Dispose();
-                return fillers; // this connect hung: the queue is full
-            }
-        }
-
-        throw new InvalidOperationException("could not fill the listen queue");
     }
 }

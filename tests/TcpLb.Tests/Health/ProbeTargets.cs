@@ -34,30 +34,6 @@ internal static class ProbeTargets
         return [.. received];
     }
 
-    /// <summary>Fills the listen queue of a backlog-0 listener, so the next connect to it hangs (SYNs dropped).</summary>
-    public static async Task<List<Socket>> FillBacklogAsync(IPEndPoint target, CancellationToken cancellationToken)
-    {
-        var fillers = new List<Socket>();
-        for (int i = 0; i < 16; i++)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(TimeSpan.FromMilliseconds(300));
-            try
-            {
-                await socket.ConnectAsync(target, attempt.Token);
-                fillers.Add(socket);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                socket.Dispose();
-                return fillers; // this connect hung: the queue is full
-            }
-        }
-
-        throw new InvalidOperationException("could not fill the listen queue");
-    }
-
     private static bool EndsWithBlankLine(List<byte> bytes) =>
         bytes.Count >= 4 && bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n';
 }

@@ -103,7 +103,7 @@ public sealed class TcpConnectProbeTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         var time = new FakeTimeProvider();
         using var blackhole = new TestBackend(backlog: 0);
-        List<Socket> fillers = await ProbeTargets.FillBacklogAsync(blackhole.EndPoint, deadline.Token);
+        List<Socket> fillers = await Net.FillBacklogAsync(blackhole.EndPoint, deadline.Token);
         try
         {
             var probe = new TcpConnectProbe(Tcp, ProxySendMode.Off, time);
@@ -126,7 +126,7 @@ public sealed class TcpConnectProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var blackhole = new TestBackend(backlog: 0);
-        List<Socket> fillers = await ProbeTargets.FillBacklogAsync(blackhole.EndPoint, deadline.Token);
+        List<Socket> fillers = await Net.FillBacklogAsync(blackhole.EndPoint, deadline.Token);
         try
         {
             using var stopping = new CancellationTokenSource();

@@ -102,4 +102,28 @@ internal static class Net
         socket.LingerState = new LingerOption(true, 0);
         socket.Dispose();
     }
+
+    /// <summary>Fills the listen queue of a listener that never accepts (backlog 0), so the next connect to it hangs (SYNs dropped).</summary>
+    public static async Task<List<Socket>> FillBacklogAsync(IPEndPoint target, CancellationToken cancellationToken)
+    {
+        var fillers = new List<Socket>();
+        for (int i = 0; i < 16; i++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromMilliseconds(300));
+            try
+            {
+                await socket.ConnectAsync(target, attempt.Token);
+                fillers.Add(socket);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                return fillers; // this connect hung: the queue is full
+            }
+        }
+
+        throw new InvalidOperationException("could not fill the listen queue");
+    }
 }
