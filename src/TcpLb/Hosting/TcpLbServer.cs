@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Diagnostics;
 using TcpLb.Discovery;
 using TcpLb.Forwarding;
 using TcpLb.Health;
@@ -30,11 +31,15 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private readonly List<ActiveHealthChecker> _checkers = [];
     private readonly ILoggerFactory _loggers;
     private ConnectionBudget? _processBudget;
+    private readonly TcpLbMetrics _metrics;
+    private readonly bool _ownsMetrics;
     private IDnsResolver? _resolver;
     private int _stopping;
 
-    public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers)
+    public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null)
     {
+        _ownsMetrics = metrics is null;
+        _metrics = metrics ?? new TcpLbMetrics();
         _listeners = listeners;
         _time = time;
         _loggers = loggers;
@@ -127,9 +132,12 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         }
 
         var passive = new PassiveHealthMonitor(pool.Name, options.PassiveHealth, _time, _logger);
+        passive.Ejected += (backend, _, _) => _metrics.Ejection(pool.Name, backend);
         if (HealthProbeFactory.Create(options.HealthCheck, options.SendProxy, _time) is { } probe)
         {
-            _checkers.Add(new ActiveHealthChecker(pool, options.HealthCheck, probe, _time, _logger, passive: passive));
+            var checker = new ActiveHealthChecker(pool, options.HealthCheck, probe, _time, _logger, passive: passive);
+            checker.StateChanged += (backend, up, _) => _metrics.HealthTransition(pool.Name, backend, up);
+            _checkers.Add(checker);
         }
 
         var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
@@ -188,6 +196,10 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         _shutdown.Dispose();
         _stopAccepting.Dispose();
+        if (_ownsMetrics)
+        {
+            _metrics.Dispose();
+        }
     }
 
     private void Track(Task connection)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using TcpLb.Configuration;
+using TcpLb.Diagnostics;
 using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
@@ -21,7 +22,9 @@ public sealed class HealthWiringTests
         using var alive = new TestBackend();
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", HealthCheck = check, PassiveHealth = new() { ConsecutiveFailures = 0 } };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        using var metrics = new TcpLbMetrics();
+        using var transitions = new CounterRecorder(metrics, "tcplb.backend.health.transitions");
+        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
 
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
         // Each poll moves the fake clock one interval on; the probes themselves run on real sockets.
@@ -42,6 +45,7 @@ public sealed class HealthWiringTests
         }
 
         Assert.Equal(failedConnectsBefore, lb.Logs.Lines.Count(line => line.EventId == 100)); // the dead one was not even tried
+        Assert.Equal([$"{dead} down"], transitions.Recorded); // counted once, in metrics too
     }
 
     // The live backend also gets the health checks' connections, which close without a byte: skip those.
@@ -70,7 +74,9 @@ public sealed class HealthWiringTests
         using var alive = new TestBackend();
         var passive = new PassiveHealthOptions { ConsecutiveFailures = 2, BaseEjection = TimeSpan.FromSeconds(10) };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = passive };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        using var metrics = new TcpLbMetrics();
+        using var ejections = new CounterRecorder(metrics, "tcplb.backend.ejections");
+        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
 
         for (int i = 0; i < 4 && !deadState.IsEjected; i++)
@@ -81,6 +87,7 @@ public sealed class HealthWiringTests
         }
 
         Assert.True(deadState.IsEjected);
+        Assert.Equal([$"{dead} "], ejections.Recorded);
         time.Advance(passive.BaseEjection);
         Assert.False(deadState.IsEjected);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
+using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
 using TcpLb.Hosting;
 
@@ -26,7 +27,7 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
     public IPEndPoint EndPoint => Server.EndPoints[0];
 
     /// <summary>Starts with <paramref name="options"/>; its Listen is replaced by 127.0.0.1:0 unless given.</summary>
-    public static TcpLbUnderTest Start(ListenerOptions options, TimeProvider? time = null)
+    public static TcpLbUnderTest Start(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null)
     {
         var logs = new CapturingLoggerProvider();
         ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
@@ -35,7 +36,7 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
             options = options with { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] };
         }
 
-        var server = new TcpLbServer([options], time ?? TimeProvider.System, loggers);
+        var server = new TcpLbServer([options], time ?? TimeProvider.System, loggers, metrics);
         server.Start();
         return new TcpLbUnderTest(server, logs, loggers);
     }
