@@ -24,7 +24,7 @@ internal static class DemoCommand
             {
                 var options = new ListenerOptions { Listen = endPoints, Backends = [new BackendOptions { Address = routerEndPoint }], SendProxy = ProxySendMode.V2 };
                 Console.WriteLine(Banner(endPoints[0], routerEndPoint));
-                return await RunCommand.RunAsync([options], TimeSpan.FromSeconds(5), LogLevel.Information, cancellationToken).ConfigureAwait(false);
+                return await RunCommand.RunAsync(new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) }, cancellationToken).ConfigureAwait(false);
             }
         });
         return command;

@@ -103,15 +103,21 @@ internal static class RunCommand
                     HalfClosed = parsed.GetValue(halfClosed),
                 },
             };
-            return await RunAsync([pool.Apply(options, parsed)], parsed.GetValue(drain), parsed.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
+            var process = new TcpLbOptions
+            {
+                Listeners = [pool.Apply(options, parsed)],
+                DrainTimeout = parsed.GetValue(drain),
+                Logging = new LoggingOptions { Level = parsed.GetValue(logLevel) },
+            };
+            return await RunAsync(process, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
     /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener cannot bind.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<ListenerOptions> listeners, TimeSpan drain, LogLevel logLevel, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken)
     {
-        using IHost host = TcpLbHost.Build(listeners, drain, logLevel);
+        using IHost host = TcpLbHost.Build(options);
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
