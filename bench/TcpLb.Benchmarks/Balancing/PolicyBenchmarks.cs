@@ -47,13 +47,29 @@ public class PolicyBenchmarks
         }
     }
 
-    /// <summary>The exact O(n) scan over backends holding different numbers of connections.</summary>
+    /// <summary>A draw from the least-load index over backends holding different numbers of connections.</summary>
     [Benchmark(Baseline = true)]
     public object? LeastConnections() => _leastConnections.Choose(_busy, Context());
 
-    /// <summary>The same scan when every backend ties at 0 connections: a second pass walks to a weighted draw among them.</summary>
+    /// <summary>The same when every backend ties at 0 connections: the draw walks down among all of them by weight.</summary>
     [Benchmark]
     public object? LeastConnections_Idle() => _leastConnections.Choose(_idle, Context());
+
+    /// <summary>
+    /// What one connection costs least-connections in all: the choice, then opening and closing a connection on
+    /// the chosen backend, each of which updates the index (O(log n) under its lock).
+    /// </summary>
+    [Benchmark]
+    public object? LeastConnections_OpenClose()
+    {
+        BackendState? chosen = _leastConnections.Choose(_busy, Context());
+        if (chosen is not null && chosen.TryOpenConnection())
+        {
+            chosen.ConnectionClosed();
+        }
+
+        return chosen;
+    }
 
     [Benchmark]
     public object? RoundRobin() => _roundRobin.Choose(_busy, Context());

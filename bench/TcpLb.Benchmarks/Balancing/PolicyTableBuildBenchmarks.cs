@@ -28,8 +28,14 @@ public class PolicyTableBuildBenchmarks
     [Benchmark]
     public object Random_AliasTable() => WeightedAliasTable.Build(_tier);
 
+    /// <summary>Built and retired, as a reload does: the index subscribes to every backend and must let go again.</summary>
     [Benchmark]
-    public object LeastConnections_WeightArrays() => WeightedBackends.Build(_tier);
+    public object LeastConnections_Index()
+    {
+        LeastLoadIndex index = LeastLoadIndex.Build(_tier);
+        index.Retire();
+        return index;
+    }
 
     [Benchmark]
     public object SourceHash_MaglevTable() => MaglevTable.Build(_tier);

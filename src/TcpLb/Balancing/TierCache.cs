@@ -62,14 +62,19 @@ internal sealed class TierCache<TTable>
 
             // Fully built before it is published: readers see either the old table or the whole new one.
             TTable built = _build(tier);
+            TTable? replaced;
             if (_replaceSecondNext)
             {
+                replaced = _second;
                 Volatile.Write(ref _second, built);
             }
             else
             {
+                replaced = _first;
                 Volatile.Write(ref _first, built);
             }
+
+            replaced?.Retire();
 
             _replaceSecondNext = !_replaceSecondNext;
             return built;

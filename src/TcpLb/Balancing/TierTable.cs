@@ -16,4 +16,12 @@ internal abstract class TierTable
 
     /// <summary>The tier this was built from: the key that tells a cached table from a stale one.</summary>
     public PoolTier Tier { get; }
+
+    /// <summary>
+    /// Called once when the cache drops this table for a newer tier. Connections may still be choosing from
+    /// it for a moment, so it must stay usable; it only stops whatever upkeep it did (subscriptions).
+    /// </summary>
+    public virtual void Retire()
+    {
+    }
 }

@@ -7,6 +7,8 @@ namespace TcpLb.Model;
 /// One backend and its live state, shared by every connection and by the health checks: connections
 /// open, whether active checks find it up, whether passive checks ejected it, whether it drains. Reads
 /// are lock-free (a policy consults them on every choice); writes are rare except the connection count.
+/// Every change that can alter a load-ordered index (count, health, ejection, drain) is told to the
+/// indexes subscribed with <see cref="Subscribe"/>; what changes with time alone, <see cref="ReadLoad"/> says when.
 /// </summary>
 internal sealed class BackendState
 {
@@ -16,6 +18,7 @@ internal sealed class BackendState
     private long _ejectedUntil;
     private int _draining;
     private long _upSince;
+    private LoadSubscription[] _subscriptions = [];
 
     public BackendState(BackendOptions options, TimeProvider time)
     {
@@ -89,7 +92,11 @@ internal sealed class BackendState
         return Math.Max(1, (int)(Weight * (elapsed.Ticks / (double)ramp.Ticks)));
     }
 
-    public void ConnectionOpened() => Interlocked.Increment(ref _activeConnections);
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _activeConnections);
+        NotifyLoadChanged();
+    }
 
     /// <summary>
     /// Counts a new connection only while under <see cref="BackendOptions.MaxConnections"/>: concurrent
@@ -108,12 +115,17 @@ internal sealed class BackendState
 
             if (Interlocked.CompareExchange(ref _activeConnections, current + 1, current) == current)
             {
+                NotifyLoadChanged();
                 return true;
             }
         }
     }
 
-    public void ConnectionClosed() => Interlocked.Decrement(ref _activeConnections);
+    public void ConnectionClosed()
+    {
+        Interlocked.Decrement(ref _activeConnections);
+        NotifyLoadChanged();
+    }
 
     /// <summary>Records an active-check verdict; true when it changed the state (the caller logs the transition once).</summary>
     public bool SetCheckedUp(bool up)
@@ -122,6 +134,11 @@ internal sealed class BackendState
         if (changed && up)
         {
             Volatile.Write(ref _upSince, _time.GetTimestamp()); // slow start counts from recovery
+        }
+
+        if (changed)
+        {
+            NotifyLoadChanged();
         }
 
         return changed;
@@ -136,9 +153,86 @@ internal sealed class BackendState
         {
             Volatile.Write(ref _upSince, _time.GetTimestamp());
         }
+
+        NotifyLoadChanged();
     }
 
-    public void MarkDraining() => Volatile.Write(ref _draining, 1);
+    public void MarkDraining()
+    {
+        Volatile.Write(ref _draining, 1);
+        NotifyLoadChanged();
+    }
+
+    /// <summary>
+    /// Everything a load-ordered index needs in one read: whether the backend may take a connection, its
+    /// connections and effective weight, and the timestamp from which the answer may change with no event
+    /// (an ejection running out, a slow-start step); <see cref="long.MaxValue"/> when only an event changes it.
+    /// The clock is read only for a backend that was ever ejected or is ramping up.
+    /// </summary>
+    public LoadReading ReadLoad()
+    {
+        long ejectedUntil = Volatile.Read(ref _ejectedUntil);
+        long upSince = Volatile.Read(ref _upSince);
+        TimeSpan ramp = Options.SlowStart;
+        bool mayRamp = ramp > TimeSpan.Zero && upSince != long.MinValue;
+        long now = ejectedUntil != 0 || mayRamp ? _time.GetTimestamp() : 0;
+
+        int connections = ActiveConnections;
+        int weight = Math.Max(1, mayRamp ? EffectiveWeight(now) : Weight);
+        bool ejected = ejectedUntil != 0 && now < ejectedUntil;
+        bool available = IsCheckedUp && !ejected && !IsDraining && (Options.MaxConnections == 0 || connections < Options.MaxConnections);
+
+        long recheckAt = long.MaxValue;
+        if (ejected)
+        {
+            recheckAt = ejectedUntil;
+        }
+        else if (weight < Weight)
+        {
+            // The weight grows by one every ramp / Weight: look again then.
+            recheckAt = now + Math.Max(1, (long)(ramp.TotalSeconds * _time.TimestampFrequency / Weight));
+        }
+
+        return new LoadReading(available, connections, weight, recheckAt);
+    }
+
+    /// <summary>Tells <paramref name="observer"/> (as its <paramref name="slot"/>) of every change from now on.</summary>
+    public void Subscribe(IBackendLoadObserver observer, int slot)
+    {
+        var subscription = new LoadSubscription(observer, slot);
+        while (true)
+        {
+            LoadSubscription[] current = Volatile.Read(ref _subscriptions);
+            if (Interlocked.CompareExchange(ref _subscriptions, [.. current, subscription], current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Stops telling <paramref name="observer"/> of changes.</summary>
+    public void Unsubscribe(IBackendLoadObserver observer)
+    {
+        while (true)
+        {
+            LoadSubscription[] current = Volatile.Read(ref _subscriptions);
+            LoadSubscription[] remaining = [.. current.Where(s => s.Observer != observer)];
+            if (Interlocked.CompareExchange(ref _subscriptions, remaining, current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    private void NotifyLoadChanged()
+    {
+        foreach (LoadSubscription subscription in Volatile.Read(ref _subscriptions))
+        {
+            subscription.Observer.LoadChanged(subscription.Slot);
+        }
+    }
+
+    private sealed record LoadSubscription(IBackendLoadObserver Observer, int Slot);
 
     public override string ToString() => Name;
 }
