@@ -24,7 +24,8 @@ internal static class DemoCommand
             {
                 var options = new ListenerOptions { Listen = endPoints, Backends = [new BackendOptions { Address = routerEndPoint }], SendProxy = ProxySendMode.V2 };
                 Console.WriteLine(Banner(endPoints[0], routerEndPoint));
-                return await RunCommand.RunAsync(new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) }, cancellationToken).ConfigureAwait(false);
+                // The demo serves the admin endpoint too (127.0.0.1:9100), but a taken port only costs the demo its /metrics: it runs on.
+                return await RunCommand.RunAsync(new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) }, cancellationToken, adminOptional: true).ConfigureAwait(false);
             }
         });
         return command;
@@ -43,6 +44,7 @@ internal static class DemoCommand
               curl {url}/
               curl --interface 127.0.0.2 {url}/        (another client address: the router sees 127.0.0.2)
               websocat {url.Replace("http", "ws", StringComparison.Ordinal)}/ws              (type a line, get it back)
+              curl http://127.0.0.1:9100/metrics      (Prometheus metrics; also /status, /ready, /healthz; or: tcplb status)
 
             Ctrl+C stops it.
             """;
