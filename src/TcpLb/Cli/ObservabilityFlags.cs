@@ -9,7 +9,7 @@ internal sealed class ObservabilityFlags
 {
     private readonly Option<AdminOptions> _adminListen;
     private readonly Option<LogFormat> _logFormat;
-    private readonly Option<bool> _accessLog;
+    private readonly Option<Switch> _accessLog;
 
     public ObservabilityFlags()
     {
@@ -37,8 +37,8 @@ internal sealed class ObservabilityFlags
         };
         _logFormat = Flags.Choice("--log-format", "Console log format: plain (one line per event) or json (one JSON object per line).", LogFormat.Plain,
             ("plain", LogFormat.Plain), ("json", LogFormat.Json));
-        _accessLog = Flags.Choice("--access-log", "One line per closed connection on the TcpLb.Access category: on or off. Default on.", true,
-            ("on", true), ("off", false));
+        _accessLog = Flags.Choice("--access-log", "One line per closed connection on the TcpLb.Access category: on or off. Default on.", Switch.On,
+            ("on", Switch.On), ("off", Switch.Off));
     }
 
     public IEnumerable<Option> All => [_adminListen, _logFormat, _accessLog];
@@ -47,6 +47,13 @@ internal sealed class ObservabilityFlags
     public TcpLbOptions Apply(TcpLbOptions options, ParseResult parsed) => options with
     {
         Admin = parsed.GetValue(_adminListen)!,
-        Logging = options.Logging with { Format = parsed.GetValue(_logFormat), AccessLog = parsed.GetValue(_accessLog) },
+        Logging = options.Logging with { Format = parsed.GetValue(_logFormat), AccessLog = parsed.GetValue(_accessLog) == Switch.On },
     };
+
+    // Not a bool: System.CommandLine lets a bool option take only true/false as its value.
+    private enum Switch
+    {
+        On,
+        Off,
+    }
 }
