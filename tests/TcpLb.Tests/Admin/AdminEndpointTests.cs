@@ -41,7 +41,8 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingPort();
+        IPEndPoint dead = refusing.EndPoint;
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
@@ -96,7 +97,8 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        var spare = new BackendOptions { Address = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free()), Weight = 3, Backup = true };
+        using var refusing = new RefusingPort();
+        var spare = new BackendOptions { Address = refusing.EndPoint, Weight = 3, Backup = true };
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Balance = "round-robin" };
         await using var lb = TcpLbUnderTest.Start(options with { Backends = [.. options.Backends, spare] });
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);

@@ -15,7 +15,8 @@ public sealed class StatusCommandTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var alive = new TestBackend();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingPort();
+        IPEndPoint dead = refusing.EndPoint;
         int port = LoopbackPorts.Free();
         using PeerProcess tcplb = TcplbProcess.Start(
         [

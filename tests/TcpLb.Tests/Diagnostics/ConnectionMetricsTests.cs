@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
+using TcpLb.Tests.Admin;
 using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
@@ -103,7 +104,8 @@ public sealed class ConnectionMetricsTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingPort();
+        IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
