@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Forwarding;
@@ -45,6 +46,9 @@ internal static class TcpLbHost
             logging.AddFilter(AccessLog.Category, LogLevel.None);
         }
 
+        // Past its queue (2500 lines) the console logger would block the thread that logs, here a closing
+        // connection: under a burst of closes, drop access-log lines rather than slow the forwarding down.
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         if (options.Format == LogFormat.Json)
         {
             logging.AddJsonConsole(json =>
