@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Hosting;
 
@@ -20,6 +21,7 @@ internal static class RunCommand
             "A router: 10.0.0.5:80, [fd00::5]:80 or router.local:80, optionally followed by ,weight=N ,max-conn=N ,slow-start=30s ,backup. Repeatable.",
             CommandLineValues.TryParseBackend);
         var pool = new PoolFlags();
+        var observability = new ObservabilityFlags();
         Option<ProxySendMode> sendProxy = Flags.Choice("--send-proxy", "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off.", ProxySendMode.Off,
             ("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
         var sendCrc = new Option<bool>("--send-proxy-crc32c") { Description = "Add a CRC32C TLV to v2 headers sent." };
@@ -37,7 +39,7 @@ internal static class RunCommand
         Option<TimeSpan> backendIdle = Flags.Duration("--backend-idle-timeout", "Close after this long without a byte from the backend.", defaults.BackendIdle);
         Option<TimeSpan> halfClosed = Flags.Duration("--half-closed-timeout", "Once one side sent FIN, close if the other stays silent this long.", defaults.HalfClosed);
         Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", TimeSpan.FromSeconds(30));
-        Option<LogLevel> logLevel = Flags.Choice("--log-level", "trace, debug (one line per closed connection), information, warning or error.", LogLevel.Information,
+        Option<LogLevel> logLevel = Flags.Choice("--log-level", "trace, debug, information, warning or error.", LogLevel.Information,
             ("trace", LogLevel.Trace), ("debug", LogLevel.Debug), ("information", LogLevel.Information), ("warning", LogLevel.Warning), ("error", LogLevel.Error));
 
         var command = new Command("run", "Forward TCP connections from --listen to --backend, adding a PROXY header.")
@@ -45,7 +47,7 @@ internal static class RunCommand
             listen, backend, sendProxy, sendCrc, acceptFrom, allowDirect, forwardTlvs, maxHeader, connect,
             connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel,
         };
-        foreach (Option option in pool.All)
+        foreach (Option option in pool.All.Concat(observability.All))
         {
             command.Options.Add(option);
         }
@@ -109,15 +111,15 @@ internal static class RunCommand
                 DrainTimeout = parsed.GetValue(drain),
                 Logging = new LoggingOptions { Level = parsed.GetValue(logLevel) },
             };
-            return await RunAsync(process, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(observability.Apply(process, parsed), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener cannot bind.</summary>
-    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener or the admin endpoint cannot bind.</summary>
+    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken, bool adminOptional = false)
     {
-        using IHost host = TcpLbHost.Build(options);
+        using IHost host = TcpLbHost.Build(options, adminOptional: adminOptional);
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -126,6 +128,11 @@ internal static class RunCommand
         catch (SocketException exception)
         {
             await Console.Error.WriteLineAsync($"tcplb: cannot listen: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (AdminEndpointException exception)
+        {
+            await Console.Error.WriteLineAsync($"tcplb: {exception.Message}").ConfigureAwait(false);
             return 1;
         }
     }

@@ -12,6 +12,7 @@ internal static class TcpLbCommandLine
         {
             RunCommand.Build(),
             DemoCommand.Build(),
+            StatusCommand.Build(),
         };
 
     /// <summary>Parses and runs; a bad flag or value prints one line per problem and exits with 2.</summary>

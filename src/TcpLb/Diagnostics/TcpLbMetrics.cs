@@ -5,17 +5,35 @@ using TcpLb.Model;
 namespace TcpLb.Diagnostics;
 
 /// <summary>
-/// TcpLb's instruments, on one <see cref="Meter"/> named <c>TcpLb</c> (OpenTelemetry-style names). Exporting
-/// them (Prometheus) comes with the admin endpoint; a <see cref="MeterListener"/> can read them already.
-/// Tags name pools and backends, never a client.
+/// TcpLb's instruments, on one <see cref="Meter"/> named <c>TcpLb</c> (OpenTelemetry-style names; the admin
+/// endpoint exports them for Prometheus). Everything is recorded once per connection or per event, never per
+/// read or write. Tags name listeners, pools, backends and reasons, never a client: a client address as a tag
+/// would make one series per client.
 /// </summary>
 internal sealed class TcpLbMetrics : IDisposable
 {
     public const string MeterName = "TcpLb";
 
+    // Connect latency on a LAN is sub-millisecond to a few ms; the top buckets catch a backend that hangs up to the connect timeout.
+    private static readonly double[] s_connectBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+    // Connections live from milliseconds (HTTP/1.0) to hours (WebSockets).
+    private static readonly double[] s_durationBuckets = [0.01, 0.1, 1, 10, 60, 300, 1800, 3600, 21600, 86400];
+
     private readonly Meter _meter;
     private readonly Counter<long> _healthTransitions;
     private readonly Counter<long> _ejections;
+    private readonly Counter<long> _accepted;
+    private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _closed;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _bytes;
+    private readonly Histogram<double> _connectDuration;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _proxySent;
+    private readonly Counter<long> _proxyAccepted;
+    private readonly Counter<long> _proxyRejected;
+    private Func<IEnumerable<(Pool Pool, int QueueLength)>> _pools = static () => [];
 
     public TcpLbMetrics(IMeterFactory? meterFactory = null)
     {
@@ -26,10 +44,57 @@ internal sealed class TcpLbMetrics : IDisposable
         _ejections = _meter.CreateCounter<long>(
             "tcplb.backend.ejections", unit: "{ejection}",
             description: "Backends ejected by passive health (consecutive connect failures or resets).");
+        _accepted = _meter.CreateCounter<long>(
+            "tcplb.connection.accepted", unit: "{connection}",
+            description: "Client connections accepted by a listener.");
+        _active = _meter.CreateUpDownCounter<long>(
+            "tcplb.connection.active", unit: "{connection}",
+            description: "Client connections open now, per listener.");
+        _closed = _meter.CreateCounter<long>(
+            "tcplb.connection.closed", unit: "{connection}",
+            description: "Client connections closed, by how they ended (tcplb.close.reason).");
+        _duration = _meter.CreateHistogram(
+            "tcplb.connection.duration", unit: "s",
+            description: "How long client connections lasted, from accept to close.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+        _bytes = _meter.CreateCounter<long>(
+            "tcplb.io", unit: "By",
+            description: "Bytes forwarded, by direction (client_to_backend, backend_to_client); counted when a connection closes.");
+        _connectDuration = _meter.CreateHistogram(
+            "tcplb.backend.connect.duration", unit: "s",
+            description: "Time to establish a TCP connection to a backend (successful connects).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_connectBuckets });
+        _retries = _meter.CreateCounter<long>(
+            "tcplb.backend.connect.retries", unit: "{retry}",
+            description: "Connects tried on another backend after a refused or timed-out one.");
+        _proxySent = _meter.CreateCounter<long>(
+            "tcplb.proxy.headers.sent", unit: "{header}",
+            description: "PROXY headers sent to backends, by version.");
+        _proxyAccepted = _meter.CreateCounter<long>(
+            "tcplb.proxy.headers.accepted", unit: "{header}",
+            description: "PROXY headers accepted from trusted upstreams.");
+        _proxyRejected = _meter.CreateCounter<long>(
+            "tcplb.proxy.headers.rejected", unit: "{header}",
+            description: "Connections from trusted upstreams closed for their PROXY header, by reason.");
+        _meter.CreateObservableGauge(
+            "tcplb.backend.state", ObserveBackendStates, unit: "{state}",
+            description: "1 for the state each backend is in (up, down, ejected, draining), 0 for the others.");
+        _meter.CreateObservableGauge(
+            "tcplb.backend.active_connections", ObserveBackendConnections, unit: "{connection}",
+            description: "Connections open to each backend now.");
+        _meter.CreateObservableGauge(
+            "tcplb.pool.queue.length", ObserveQueues, unit: "{connection}",
+            description: "Connections waiting for a backend slot (every healthy backend at its max-conn).");
     }
 
     /// <summary>The meter the instruments live on (a listener can pick exactly these).</summary>
     public Meter Meter => _meter;
+
+    /// <summary>
+    /// Where the observable gauges read the pools and their queues from; the server calls it once its pools
+    /// exist. A delegate rather than a list, so pools built later (reload) are seen.
+    /// </summary>
+    public void ObservePools(Func<IEnumerable<(Pool Pool, int QueueLength)>> pools) => _pools = pools;
 
     public void HealthTransition(string pool, BackendState backend, bool up) =>
         _healthTransitions.Add(1, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name }, { "tcplb.backend.state", up ? "up" : "down" } });
@@ -37,5 +102,80 @@ internal sealed class TcpLbMetrics : IDisposable
     public void Ejection(string pool, BackendState backend) =>
         _ejections.Add(1, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name } });
 
+    public void ConnectionAccepted(string listener)
+    {
+        var tags = new TagList { { "tcplb.listener", listener } };
+        _accepted.Add(1, tags);
+        _active.Add(1, tags);
+    }
+
+    /// <summary>One closed connection: its reason, its duration and its bytes each way (the pump counts them without instruments).</summary>
+    public void ConnectionClosed(string listener, string? backend, string reason, TimeSpan duration, long clientToBackend, long backendToClient)
+    {
+        var listenerTag = new TagList { { "tcplb.listener", listener } };
+        _active.Add(-1, listenerTag);
+        _closed.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
+        _duration.Record(duration.TotalSeconds, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
+        if (backend is null)
+        {
+            return; // nothing was forwarded
+        }
+
+        _bytes.Add(clientToBackend, new TagList { { "tcplb.listener", listener }, { "tcplb.backend", backend }, { "tcplb.direction", "client_to_backend" } });
+        _bytes.Add(backendToClient, new TagList { { "tcplb.listener", listener }, { "tcplb.backend", backend }, { "tcplb.direction", "backend_to_client" } });
+    }
+
+    public void BackendConnected(string pool, BackendState backend, TimeSpan elapsed) =>
+        _connectDuration.Record(elapsed.TotalSeconds, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name } });
+
+    public void ConnectRetried(string pool) => _retries.Add(1, new TagList { { "tcplb.pool", pool } });
+
+    public void ProxyHeaderSent(string listener, string version) =>
+        _proxySent.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.proxy.version", version } });
+
+    public void ProxyHeaderAccepted(string listener) => _proxyAccepted.Add(1, new TagList { { "tcplb.listener", listener } });
+
+    public void ProxyHeaderRejected(string listener, string reason) =>
+        _proxyRejected.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.proxy.reject_reason", reason } });
+
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<int>> ObserveBackendStates()
+    {
+        foreach ((Pool pool, _) in _pools())
+        {
+            foreach (BackendState backend in pool.All)
+            {
+                string state = BackendStatus.Of(backend);
+                foreach (string candidate in BackendStatus.All)
+                {
+                    yield return new Measurement<int>(candidate == state ? 1 : 0,
+                        new KeyValuePair<string, object?>("tcplb.pool", pool.Name),
+                        new KeyValuePair<string, object?>("tcplb.backend", backend.Name),
+                        new KeyValuePair<string, object?>("tcplb.backend.state", candidate));
+                }
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveBackendConnections()
+    {
+        foreach ((Pool pool, _) in _pools())
+        {
+            foreach (BackendState backend in pool.All)
+            {
+                yield return new Measurement<int>(backend.ActiveConnections,
+                    new KeyValuePair<string, object?>("tcplb.pool", pool.Name),
+                    new KeyValuePair<string, object?>("tcplb.backend", backend.Name));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveQueues()
+    {
+        foreach ((Pool pool, int queueLength) in _pools())
+        {
+            yield return new Measurement<int>(queueLength, new KeyValuePair<string, object?>("tcplb.pool", pool.Name));
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
+using TcpLb.Diagnostics;
 using TcpLb.Health;
 using TcpLb.Model;
 
@@ -22,9 +23,11 @@ internal sealed class BackendConnector
     private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TcpLbMetrics _metrics;
 
-    public BackendConnector(Pool pool, PassiveHealthMonitor passive, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger)
+    public BackendConnector(Pool pool, PassiveHealthMonitor passive, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger, TcpLbMetrics metrics)
     {
+        _metrics = metrics;
         _pool = pool;
         _passive = passive;
         _queue = queue;
@@ -73,6 +76,11 @@ internal sealed class BackendConnector
                 }
 
                 continue;
+            }
+
+            if (triedCount > 0)
+            {
+                _metrics.ConnectRetried(_pool.Name);
             }
 
             Socket? socket = await TryConnectAsync(client, backend, cancellationToken).ConfigureAwait(false);
@@ -136,9 +144,11 @@ internal sealed class BackendConnector
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = new CancellationTokenSource(_connectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        long started = _time.GetTimestamp();
         try
         {
             await socket.ConnectAsync(backend.Address, linked.Token).ConfigureAwait(false);
+            _metrics.BackendConnected(_pool.Name, backend, _time.GetElapsedTime(started));
             return socket;
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException)

@@ -14,7 +14,7 @@ namespace TcpLb.Forwarding;
 /// <summary>
 /// Carries one accepted connection through its life: who the client is (a trusted upstream's PROXY
 /// header, or the socket) → the client's first bytes (client-first) → a backend → header and first
-/// bytes in one write → both directions pumped, half-close aware → one close, one log line.
+/// bytes in one write → both directions pumped, half-close aware → one close, counted and written to the access log.
 /// </summary>
 internal sealed class ConnectionHandler
 {
@@ -24,11 +24,13 @@ internal sealed class ConnectionHandler
     private readonly ConnectionBudget _processBudget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConnectionTelemetry _telemetry;
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
 
-    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger)
+    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger, ConnectionTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _processBudget = processBudget;
         _options = options;
         _connector = connector;
@@ -62,6 +64,9 @@ internal sealed class ConnectionHandler
 
     /// <summary>The listener this handler serves.</summary>
     public ListenerOptions Options => _options;
+
+    /// <summary>Where this listener's connections get their backend (its pool and queue).</summary>
+    public BackendConnector Connector => _connector;
 
     /// <summary>Connections currently open.</summary>
     public int ActiveCount => _active.Count;
@@ -106,6 +111,7 @@ internal sealed class ConnectionHandler
         }
 
         _active.TryAdd(connection, 0);
+        _telemetry.Accepted();
         ProxyHeader? reported = null;
         BackendState? backendState = null;
         Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
@@ -153,27 +159,9 @@ internal sealed class ConnectionHandler
                 _connector.Release(backendState, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.Downstream.Bytes > 0);
             }
 
-            LogClosed(connection, reported, backendState);
+            _telemetry.Closed(connection, reported, backendState);
             _active.TryRemove(connection, out _); // last: once a connection is no longer listed, all of it is done
         }
-    }
-
-    // One line per closed connection, at debug level: the client as reported (after PROXY), never per read.
-    private void LogClosed(ProxiedConnection connection, ProxyHeader? reported, BackendState? backend)
-    {
-        if (!_logger.IsEnabled(LogLevel.Debug))
-        {
-            return;
-        }
-
-        string client = reported is { DescribesTcpConnection: true } header
-            ? header.GetSourceEndPoint()!.ToString()
-            : connection.ClientEndPoint.ToString();
-#pragma warning disable CA1873 // guarded by the IsEnabled check above
-        ForwardingLog.Closed(_logger, client, connection.ListenerEndPoint, backend?.Name ?? "-",
-            connection.Upstream.Bytes, connection.Downstream.Bytes,
-            (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds, connection.CloseReason);
-#pragma warning restore CA1873
     }
 
     /// <summary>The connection the PROXY header we send will describe, or null when the connection must close.</summary>
@@ -205,6 +193,7 @@ internal sealed class ConnectionHandler
                 connection.ClientToBackend.Reader, _parserOptions, _options.ForwardTlvs, linked.Token).ConfigureAwait(false);
             if (status == ProxyParseStatus.Complete)
             {
+                _telemetry.ProxyHeaderAccepted();
                 // Rule 24: describe the upstream's client; LOCAL/UNKNOWN mean the upstream connection itself (rules 4, 10, 11).
                 return header.DescribesTcpConnection ? header : direct;
             }
@@ -216,12 +205,14 @@ internal sealed class ConnectionHandler
                 _ => error.Describe(),
             };
             ForwardingLog.InvalidProxyHeader(_logger, connection.ClientEndPoint, reason);
+            _telemetry.ProxyHeaderRejected(status switch { ProxyParseStatus.NotProxy => "not_proxy", ProxyParseStatus.Incomplete => "incomplete", _ => error.ToString() });
             connection.Abort(CloseReason.InvalidProxyHeader);
             return null;
         }
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
             ForwardingLog.ProxyHeaderTimeout(_logger, connection.ClientEndPoint, _options.Timeouts.ProxyHeader.TotalSeconds);
+            _telemetry.ProxyHeaderRejected("timeout");
             connection.Abort(CloseReason.ProxyHeaderTimeout);
             return null;
         }
@@ -285,6 +276,7 @@ internal sealed class ConnectionHandler
         bool crc = version == ProxyVersion.V2 && _options.SendProxyCrc32C;
         int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        _telemetry.ProxyHeaderSent(version);
         return new PooledPrefix(buffer, ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc));
     }
 

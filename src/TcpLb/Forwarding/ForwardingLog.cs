@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TcpLb.Forwarding;
 
-/// <summary>The forwarding path's log lines: one per event that matters, never one per read.</summary>
+/// <summary>The forwarding path's log lines: one per event that matters, never one per read (the close line is <see cref="AccessLog"/>).</summary>
 internal static partial class ForwardingLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Connect to backend {Backend} for client {Client} failed: {Reason}; trying the next backend")]
@@ -20,9 +20,6 @@ internal static partial class ForwardingLog
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: not in --accept-proxy-from and --allow-direct is not set")]
     public static partial void UntrustedSource(ILogger logger, IPEndPoint peer);
-
-    [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "Closed: client {Client} via {Listener} to {Backend}, {BytesUp} B up, {BytesDown} B down, {DurationMs} ms, {Reason}")]
-    public static partial void Closed(ILogger logger, string client, IPEndPoint listener, string backend, long bytesUp, long bytesDown, long durationMs, CloseReason reason);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Unexpected error on the connection from {Client}")]
     public static partial void Unexpected(ILogger logger, IPEndPoint client, Exception exception);

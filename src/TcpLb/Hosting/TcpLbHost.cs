@@ -1,28 +1,70 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using TcpLb.Admin;
 using TcpLb.Configuration;
+using TcpLb.Forwarding;
 
 namespace TcpLb.Hosting;
 
-/// <summary>Builds the process host: console logs, signal handling, the server as a hosted service.</summary>
+/// <summary>Builds the process host: console logs (plain or JSON), signal handling, the admin endpoint, the server as a hosted service.</summary>
 internal static class TcpLbHost
 {
-    public static IHost Build(TcpLbOptions options, Action<IServiceCollection>? extra = null)
+    /// <param name="options">What to run.</param>
+    /// <param name="extra">More services (tests).</param>
+    /// <param name="adminOptional">When the admin address is taken, warn and run on (the demo) instead of failing the start.</param>
+    public static IHost Build(TcpLbOptions options, Action<IServiceCollection>? extra = null, bool adminOptional = false)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.SetMinimumLevel(options.Logging.Level);
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-        });
+        ConfigureLogging(builder.Logging, options.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new TcpLbServer(options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
+        if (options.Admin.Enabled)
+        {
+            // Registered first: started before the listeners, stopped after them (see AdminHostedService).
+            builder.Services.AddHostedService(services => new AdminHostedService(
+                options.Admin, services.GetRequiredService<TcpLbServer>(), services.GetRequiredService<ILoggerFactory>(), adminOptional));
+        }
+
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
         extra?.Invoke(builder.Services);
         return builder.Build();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingOptions options)
+    {
+        logging.SetMinimumLevel(options.Level);
+        logging.AddFilter("Microsoft", LogLevel.Warning); // Kestrel (admin endpoint) and hosting chatter
+        // A failed start (a taken port) is told in one line by `tcplb run`; the host's own stack-trace dump of it is noise.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        if (!options.AccessLog)
+        {
+            logging.AddFilter(AccessLog.Category, LogLevel.None);
+        }
+
+        // Past its queue (2500 lines) the console logger would block the thread that logs, here a closing
+        // connection: under a burst of closes, drop access-log lines rather than slow the forwarding down.
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+        if (options.Format == LogFormat.Json)
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.UseUtcTimestamp = true;
+                json.JsonWriterOptions = new JsonWriterOptions { Indented = false }; // one object per line
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            });
+        }
     }
 }

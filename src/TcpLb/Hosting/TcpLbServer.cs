@@ -33,6 +33,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     private ConnectionBudget? _processBudget;
     private readonly TcpLbMetrics _metrics;
     private readonly bool _ownsMetrics;
+    private readonly ILogger _accessLog;
     private IDnsResolver? _resolver;
     private int _stopping;
 
@@ -44,6 +45,8 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger("TcpLb");
+        _accessLog = loggers.CreateLogger(AccessLog.Category);
+        _metrics.ObservePools(() => [.. _connectors.Select(c => (c.Pool, c.QueueLength))]);
     }
 
     /// <summary>Builds the pools, waits (bounded) for their first DNS answers, then binds and accepts.</summary>
@@ -75,7 +78,14 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         // Measured now, when the runtime has its assemblies open: the budget is what is left.
         int budget = DescriptorBudget.MaxConnections(DescriptorBudget.ReadDescriptorLimit(), DescriptorBudget.CountOpen());
         _processBudget = new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", _time, _logger);
-        return [.. _listeners.Select(options => new ConnectionHandler(options, CreateConnector(options), _processBudget, _time, _logger))];
+        return [.. _listeners.Select(options => CreateHandler(options))];
+    }
+
+    private ConnectionHandler CreateHandler(ListenerOptions options)
+    {
+        BackendConnector connector = CreateConnector(options);
+        var telemetry = new ConnectionTelemetry(_metrics, _accessLog, connector.Pool.Name, _time);
+        return new ConnectionHandler(options, connector, _processBudget!, _time, _logger, telemetry);
     }
 
     private void Bind(List<ConnectionHandler> handlers)
@@ -113,6 +123,13 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     /// <summary>The pools, one per listener, in listener order.</summary>
     public IReadOnlyList<Pool> Pools => [.. _connectors.Select(c => c.Pool)];
 
+    /// <summary>True once every listener is bound and until the server stops accepting (readiness).</summary>
+    public bool IsAccepting => _running.Count > 0 && Volatile.Read(ref _stopping) == 0;
+
+    /// <summary>Each running listener: its bound addresses, pool, queue and open connections (for /status).</summary>
+    public IReadOnlyList<RunningListener> Listeners => [.. _running.GroupBy(r => r.Handler).Select(group => new RunningListener(
+        [.. group.Select(r => r.Listener.LocalEndPoint)], group.Key.Connector.Pool, group.Key.Connector.QueueLength, group.Key.ActiveCount))];
+
     /// <summary>Connections waiting for a backend slot, per listener.</summary>
     public IReadOnlyList<int> QueueLengths => [.. _connectors.Select(c => c.QueueLength)];
 
@@ -141,7 +158,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         }
 
         var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
-        var connector = new BackendConnector(pool, passive, queue, options.Retries, options.Timeouts.Connect, _time, _logger);
+        var connector = new BackendConnector(pool, passive, queue, options.Retries, options.Timeouts.Connect, _time, _logger, _metrics);
         _connectors.Add(connector);
         return connector;
     }

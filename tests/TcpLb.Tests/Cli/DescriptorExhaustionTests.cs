@@ -19,7 +19,7 @@ public sealed class DescriptorExhaustionTests
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         int port = LoopbackPorts.Free();
-        string command = $"ulimit -n 400 && exec dotnet '{TcplbProcess.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept";
+        string command = $"ulimit -n 400 && exec dotnet '{TcplbProcess.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept --admin-listen off";
         using PeerProcess tcplb = PeerProcess.Start("bash", ["-c", command], PeerProcess.NewDirectory("tcplb-emfile"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
         var target = new IPEndPoint(IPAddress.Loopback, port);

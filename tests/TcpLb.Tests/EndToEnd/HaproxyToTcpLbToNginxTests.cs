@@ -55,8 +55,8 @@ public sealed class HaproxyToTcpLbToNginxTests
 
         // And the hop really went through HAProxy: TcpLb's connection came from 127.0.0.1, its log names the client HAProxy reported.
         Assert.Equal(IPAddress.Loopback, upstreamPeer!.Address);
-        await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Logs.Lines.Any(l => l.EventId == 105), "TcpLb logged the closed connection", cancellationToken);
-        string closed = tcplb.Logs.Lines.Single(l => l.EventId == 105).Message;
-        Assert.StartsWith("Closed: client 127.0.0.2:", closed, StringComparison.Ordinal);
+        await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Logs.Lines.Any(l => l.EventId == 110), "TcpLb logged the closed connection", cancellationToken);
+        string closed = tcplb.Logs.Lines.Single(l => l.EventId == 110).Message;
+        Assert.StartsWith("client=127.0.0.2:", closed, StringComparison.Ordinal);
     }
 }

@@ -69,7 +69,7 @@ public sealed class HalfCloseTests
 
         Assert.Equal("reset", await Net.ReadEndAsync(server, cancellationToken));
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is gone", cancellationToken);
-        Assert.Contains(lb.Logs.Lines, line => line.Message.Contains(nameof(CloseReason.ClientReset), StringComparison.Ordinal));
+        Assert.Contains(lb.Logs.Lines, line => line.EventId == 110 && line.Message.EndsWith("reason=client_reset", StringComparison.Ordinal));
     }
 
     [Fact]

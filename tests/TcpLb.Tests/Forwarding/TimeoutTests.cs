@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using TcpLb.Configuration;
+using TcpLb.Diagnostics;
+using TcpLb.Forwarding;
 using TcpLb.ProxyProtocol;
 using TcpLb.Tests.Support;
 using Xunit;
@@ -117,7 +119,7 @@ public sealed class TimeoutTests
             time.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal("reset", await Net.ReadEndAsync(client, cancellationToken));
             Assert.Equal("reset", await Net.ReadEndAsync(server, cancellationToken));
-            await AssertClosedWithAsync(lb, "ClientIdleTimeout", cancellationToken);
+            await AssertClosedWithAsync(lb, CloseReason.ClientIdleTimeout, cancellationToken);
         }
     }
 
@@ -135,7 +137,7 @@ public sealed class TimeoutTests
         {
             time.Advance(Timeouts.BackendIdle);
             Assert.Equal("reset", await Net.ReadEndAsync(client, cancellationToken));
-            await AssertClosedWithAsync(lb, "BackendIdleTimeout", cancellationToken);
+            await AssertClosedWithAsync(lb, CloseReason.BackendIdleTimeout, cancellationToken);
         }
     }
 
@@ -161,7 +163,7 @@ public sealed class TimeoutTests
 
             time.Advance(Timeouts.HalfClosed);
             Assert.Equal("reset", await Net.ReadEndAsync(client, cancellationToken));
-            await AssertClosedWithAsync(lb, "HalfClosedTimeout", cancellationToken);
+            await AssertClosedWithAsync(lb, CloseReason.HalfClosedTimeout, cancellationToken);
         }
     }
 
@@ -194,9 +196,9 @@ public sealed class TimeoutTests
         return (client, server);
     }
 
-    private static async Task AssertClosedWithAsync(TcpLbUnderTest lb, string reason, CancellationToken cancellationToken)
+    private static async Task AssertClosedWithAsync(TcpLbUnderTest lb, CloseReason reason, CancellationToken cancellationToken)
     {
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is gone", cancellationToken);
-        Assert.Contains(lb.Logs.Lines, line => line.EventId == 105 && line.Message.EndsWith(reason, StringComparison.Ordinal));
+        Assert.Contains(lb.Logs.Lines, line => line.EventId == 110 && line.Message.EndsWith($"reason={CloseReasonText.Name(reason)}", StringComparison.Ordinal));
     }
 }

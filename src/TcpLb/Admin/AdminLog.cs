@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace TcpLb.Admin;
+
+/// <summary>The admin endpoint's log lines.</summary>
+internal static partial class AdminLog
+{
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Admin endpoint listening on {Url} (/metrics, /healthz, /ready, /status)")]
+    public static partial void Listening(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Admin endpoint not started: {Reason}; running without /metrics and /status")]
+    public static partial void NotStarted(ILogger logger, string reason);
+}

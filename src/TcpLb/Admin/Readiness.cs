@@ -1,0 +1,28 @@
+using TcpLb.Hosting;
+
+namespace TcpLb.Admin;
+
+/// <summary>
+/// Readiness (<c>/ready</c>, a Kubernetes readiness probe): every listener accepting, and each pool with at least
+/// one healthy backend that is not draining. A balancer that would only refuse or reset should get no traffic.
+/// </summary>
+internal static class Readiness
+{
+    public static (bool Ready, string Reason) Check(TcpLbServer server)
+    {
+        if (!server.IsAccepting)
+        {
+            return (false, "not accepting connections (starting, or draining for shutdown)");
+        }
+
+        foreach (RunningListener listener in server.Listeners)
+        {
+            if (!listener.Pool.All.Any(backend => backend.IsHealthy && !backend.IsDraining))
+            {
+                return (false, $"pool {listener.Pool.Name} has no healthy backend");
+            }
+        }
+
+        return (true, "every listener is accepting and every pool has a healthy backend");
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using TcpLb.Admin;
+
+namespace TcpLb.Cli;
+
+/// <summary><c>tcplb status</c>: asks a running tcplb's admin endpoint for <c>/status</c> and prints it as a table.</summary>
+internal static class StatusCommand
+{
+    public static Command Build()
+    {
+        Option<IPEndPoint> admin = new("--admin")
+        {
+            Description = "The admin endpoint of the tcplb to ask (its --admin-listen). Default 127.0.0.1:9100.",
+            DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 9100),
+            CustomParser = result =>
+            {
+                if (CommandLineValues.TryParseListenEndPoint(result.Tokens[0].Value, out IPEndPoint? endPoint, out string error) && endPoint.Port != 0)
+                {
+                    return endPoint;
+                }
+
+                result.AddError($"--admin: {(error.Length > 0 ? error : "port 0 is not an address to ask")}");
+                return null;
+            },
+        };
+        var command = new Command("status", "Show a running tcplb's listeners, pools and backends (health, connections), read from its admin endpoint.")
+        {
+            admin,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            IPEndPoint target = parsed.GetValue(admin)!;
+            var url = new Uri($"http://{target}/status");
+            StatusReport? report;
+            try
+            {
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                using HttpResponseMessage response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                report = await JsonSerializer.DeserializeAsync(body, AdminJsonContext.Default.StatusReport, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                string why = exception is TaskCanceledException ? "no answer within 5 s" : exception.Message;
+                await Console.Error.WriteLineAsync(
+                    $"tcplb: no tcplb status at {url}: {why} (is tcplb running with its admin endpoint there? pass --admin ADDR:PORT)").ConfigureAwait(false);
+                return 1;
+            }
+
+            if (report is null)
+            {
+                await Console.Error.WriteLineAsync($"tcplb: {url} answered with an empty status").ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.Write(Format(report));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The report as a table: a line per listener, and under it a line per backend of its pool.</summary>
+    public static string Format(StatusReport report)
+    {
+        var text = new StringBuilder();
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        text.AppendLine(invariant, $"{(report.Ready ? "ready" : "NOT READY")}: {report.ReadyReason}; {report.ActiveConnections} connections open");
+        foreach (ListenerStatus listener in report.Listeners)
+        {
+            PoolStatus pool = listener.Pool;
+            text.AppendLine();
+            text.AppendLine(invariant, $"listener {string.Join(", ", listener.EndPoints)}  pool {pool.Name}  policy {pool.Policy}  connections {listener.ActiveConnections}  queued {pool.QueueLength}");
+            text.AppendLine(invariant, $"  {"BACKEND",-40} {"STATE",-9} {"ACTIVE",7} {"MAX",6} {"WEIGHT",6}  ROLE");
+            foreach (BackendStatusReport backend in pool.Backends)
+            {
+                string max = backend.MaxConnections > 0 ? backend.MaxConnections.ToString(invariant) : "-";
+                text.AppendLine(invariant, $"  {backend.Name,-40} {backend.State,-9} {backend.ActiveConnections,7} {max,6} {backend.Weight,6}  {(backend.Backup ? "backup" : "primary")}");
+            }
+        }
+
+        return text.ToString();
+    }
+}
