@@ -27,7 +27,11 @@ internal sealed class ConnectionHandler
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
 
-    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger)
+    /// <param name="listenerBudget">
+    /// The listener's max-connections budget, when a reload hands over from an earlier handler with the same limit (its
+    /// connections hold slots in it); null builds one from <paramref name="options"/>.
+    /// </param>
+    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger, ConnectionBudget? listenerBudget = null)
     {
         _processBudget = processBudget;
         _options = options;
@@ -35,7 +39,7 @@ internal sealed class ConnectionHandler
         _time = time;
         _logger = logger;
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
-        _listenerBudget = options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null;
+        _listenerBudget = listenerBudget ?? (options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null);
     }
 
     /// <summary>
@@ -59,6 +63,9 @@ internal sealed class ConnectionHandler
             }
         }
     }
+
+    /// <summary>The listener's max-connections budget, null without a limit.</summary>
+    public ConnectionBudget? ListenerBudget => _listenerBudget;
 
     /// <summary>The listener this handler serves.</summary>
     public ListenerOptions Options => _options;
@@ -86,9 +93,15 @@ internal sealed class ConnectionHandler
         }
         finally
         {
-            _listenerBudget?.Release();
-            _processBudget.Release();
+            ReleaseSlot();
         }
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="WaitForSlotAsync"/> that no connection used (its socket stopped accepting).</summary>
+    public void ReleaseSlot()
+    {
+        _listenerBudget?.Release();
+        _processBudget.Release();
     }
 
     private async Task HandleConnectionAsync(Socket client, CancellationToken shutdown)
