@@ -2,7 +2,6 @@ using System.Collections;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace TcpLb.Configuration.File;
 
@@ -35,8 +34,7 @@ internal static class ConfigFile
             switch (Path.GetExtension(fullPath).ToLowerInvariant())
             {
                 case ".yaml" or ".yml":
-                    CheckYamlSyntax(text);
-                    builder.AddYamlFile(fullPath, optional: false, reloadOnChange: false);
+                    builder.Add(new YamlConfigurationProvider.Source(text));
                     break;
                 case ".json":
                     builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
@@ -72,34 +70,11 @@ internal static class ConfigFile
         }
     }
 
-    private const string UnclosedMessage = "unexpected end of a list or mapping (an unclosed [ or {?)";
-
-    // The configuration provider hides where a YAML error is; YamlDotNet's own parse says line and column.
-    private static void CheckYamlSyntax(string text)
-    {
-        var stream = new YamlStream();
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            stream.Load(new Parser(scanner));
-        }
-        catch (Exception exception) when (exception is not YamlException)
-        {
-            // Some scanner errors come without a message or a place (an unclosed [ or {): the scanner still knows where it stopped.
-            throw new YamlException(scanner.CurrentPosition, scanner.CurrentPosition, UnclosedMessage, exception);
-        }
-
-        if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlMappingNode)
-        {
-            throw new FormatException("the file must hold settings (listeners: ...), not a list or a single value");
-        }
-    }
-
     private static string Describe(Exception exception) => exception switch
     {
         FileNotFoundException or DirectoryNotFoundException => "no such file",
         UnauthorizedAccessException => "cannot be read (permission denied)",
-        YamlException yaml => $"not valid YAML at line {yaml.Start.Line}, column {yaml.Start.Column}: {(Innermost(yaml) is YamlException innermost ? innermost.Message : UnclosedMessage)}",
+        YamlException yaml => $"not valid YAML at line {yaml.Start.Line}, column {yaml.Start.Column}: {InnermostYaml(yaml).Message}",
         InvalidDataException when Find<JsonException>(exception) is { } json => $"not valid JSON at line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}: {FirstSentence(json.Message)}",
         InvalidDataException { InnerException: { } inner } => $"cannot be read: {Innermost(inner).Message}",
         _ => exception.Message,
@@ -112,6 +87,9 @@ internal static class ConfigFile
             T found => found,
             _ => Find<T>(exception.InnerException),
         };
+
+    // YamlDotNet nests the precise error inside a general one; its message has no position prefix.
+    private static YamlException InnermostYaml(YamlException exception) => exception.InnerException is YamlException inner ? InnermostYaml(inner) : exception;
 
     private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 

@@ -10,15 +10,6 @@ namespace TcpLb.Configuration.File;
 /// </summary>
 internal static class ListenerOptionsReader
 {
-    private static readonly string[] s_keys =
-    [
-        "listen", "backends", "balance", "retries", "maxConnections", "maxQueue", "queueTimeout",
-        "sendProxy", "sendProxyCrc32c", "acceptProxyFrom", "allowDirect", "forwardTlvs", "maxProxyHeaderLength",
-        "connect", "timeouts", "healthCheck", "passiveHealth", "dns",
-    ];
-
-    private static readonly string[] s_backendKeys = ["address", "weight", "maxConnections", "slowStart", "backup"];
-
     public static ListenerOptions Read(ConfigNode node)
     {
         var defaults = new ListenerOptions { Listen = [], Backends = [] };
@@ -27,7 +18,7 @@ internal static class ListenerOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys(s_keys);
+        node.OnlyKeys(ConfigKeys.Listener);
         if (!node.Child("listen").Exists)
         {
             node.Child("listen").Problem("missing; give the addresses to accept on, e.g. [\"127.0.0.1:8080\"]");
@@ -92,7 +83,7 @@ internal static class ListenerOptionsReader
             return item.Read<BackendOptions?>(null, CommandLineValues.TryParseBackend);
         }
 
-        item.OnlyKeys(s_backendKeys);
+        item.OnlyKeys(ConfigKeys.Backend);
         ConfigNode address = item.Child("address");
         if (!address.Exists)
         {
@@ -120,7 +111,7 @@ internal static class ListenerOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys("connect", "firstBytes", "proxyHeader", "clientIdle", "backendIdle", "halfClosed");
+        node.OnlyKeys(ConfigKeys.Timeouts);
         return defaults with
         {
             Connect = node.Duration("connect", defaults.Connect),
@@ -139,7 +130,7 @@ internal static class ListenerOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys("kind", "path", "interval", "timeout", "rise", "fall", "port", "sendProxy", "jitter", "expectStatusMin", "expectStatusMax");
+        node.OnlyKeys(ConfigKeys.HealthCheck);
         return defaults with
         {
             Kind = node.Choice("kind", defaults.Kind, SettingWords.HealthCheck),
@@ -163,7 +154,7 @@ internal static class ListenerOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys("failures", "window", "ejection", "maxEjection");
+        node.OnlyKeys(ConfigKeys.PassiveHealth);
         return defaults with
         {
             ConsecutiveFailures = node.Int("failures", defaults.ConsecutiveFailures),
@@ -180,7 +171,7 @@ internal static class ListenerOptionsReader
             return null;
         }
 
-        node.OnlyKeys("name", "port", "srv", "interval", "backend");
+        node.OnlyKeys(ConfigKeys.Dns);
         ConfigNode name = node.Child("name");
         if (!name.Exists)
         {
@@ -202,7 +193,7 @@ internal static class ListenerOptionsReader
     // The settings every discovered backend gets; its address comes from DNS.
     private static BackendOptions ReadTemplate(ConfigNode node)
     {
-        node.OnlyKeys("weight", "maxConnections", "slowStart", "backup");
+        node.OnlyKeys(ConfigKeys.DiscoveredBackend);
         return ReadBackendSettings(node, new BackendOptions { Address = new IPEndPoint(IPAddress.None, 0) });
     }
 }

@@ -14,7 +14,7 @@ internal static class TcpLbOptionsReader
     public static TcpLbOptions? Read(IConfiguration configuration, ConfigProblems problems)
     {
         var root = new ConfigNode(configuration, string.Empty, problems);
-        root.OnlyKeys("listeners", "drainTimeout", "logging", "admin");
+        root.OnlyKeys(ConfigKeys.Root);
         ConfigNode listenersNode = root.Child("listeners");
         IReadOnlyList<ConfigNode> items = listenersNode.Items();
         if (items.Count == 0 && problems.Count == 0)
@@ -42,7 +42,7 @@ internal static class TcpLbOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys("level", "format", "accessLog");
+        node.OnlyKeys(ConfigKeys.Logging);
         return defaults with
         {
             Level = node.Choice("level", defaults.Level, SettingWords.LogLevel),
@@ -58,7 +58,7 @@ internal static class TcpLbOptionsReader
             return defaults;
         }
 
-        node.OnlyKeys("listen", "enabled");
+        node.OnlyKeys(ConfigKeys.Admin);
         return defaults with
         {
             Listen = node.Get("listen", defaults.Listen, CommandLineValues.TryParseListenEndPoint),
