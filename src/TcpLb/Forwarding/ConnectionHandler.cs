@@ -85,7 +85,13 @@ internal sealed class ConnectionHandler
         }
     }
 
-    public async Task HandleAsync(Socket client, CancellationToken shutdown)
+    public Task HandleAsync(Socket client, CancellationToken shutdown) => HandleAsync(client, this, shutdown);
+
+    /// <summary>
+    /// Serves <paramref name="client"/> with this handler's settings; the slot it holds was taken from
+    /// <paramref name="slotOwner"/> (a reload may have replaced that handler while the accept was pending).
+    /// </summary>
+    public async Task HandleAsync(Socket client, ConnectionHandler slotOwner, CancellationToken shutdown)
     {
         try
         {
@@ -93,7 +99,7 @@ internal sealed class ConnectionHandler
         }
         finally
         {
-            ReleaseSlot();
+            slotOwner.ReleaseSlot();
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _debounce;
-    private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<string> _triggers = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private TcpLbOptions _current;
@@ -97,7 +97,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Asks for a reload; folds into one already waiting.</summary>
+    /// <summary>Asks for a reload; requests that arrive while one runs fold into the next, which names them all.</summary>
     public void Request(string trigger) => _triggers.Writer.TryWrite(trigger);
 
     /// <summary>Loads, validates and applies the file now; true when the new configuration is in effect.</summary>
@@ -182,8 +182,16 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     {
         try
         {
-            await foreach (string trigger in _triggers.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            while (await _triggers.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
+                // Everything asked for until now is served by one reload of the file as it is now.
+                var pending = new List<string>();
+                while (_triggers.Reader.TryRead(out string? requested))
+                {
+                    pending.Add(requested);
+                }
+
+                string trigger = string.Join(", ", pending.Distinct());
                 try
                 {
                     await ReloadAsync(trigger, stopping).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace TcpLb.Hosting;
 /// <summary>
 /// One bound listening socket and its accept loop. The listener whose connections it takes
 /// (<see cref="Target"/>) can change on reload without the socket closing, so no client is refused while
-/// settings change; each accepted connection goes to the handler that was current when its slot was taken.
+/// settings change; each accepted connection goes to the handler current at its accept.
 /// </summary>
 internal sealed class ListenerSocket
 {
@@ -64,9 +64,10 @@ internal sealed class ListenerSocket
         _reserved = handler;
     }
 
+    // The connection gets the settings current now, even if a reload came while the accept was pending.
     private void Accepted(Socket socket, Action<Task> track, CancellationToken shutdown)
     {
-        ConnectionHandler handler = Interlocked.Exchange(ref _reserved, null)!;
-        track(handler.HandleAsync(socket, shutdown));
+        ConnectionHandler slotOwner = Interlocked.Exchange(ref _reserved, null)!;
+        track(Target.Handler.HandleAsync(socket, slotOwner, shutdown));
     }
 }
