@@ -76,6 +76,13 @@ internal sealed class TcplbDaemon : IAsyncDisposable
         await kill.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>Waits for the process to end on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGTERM, then the exit code (the process is killed if it has not exited within 15 s).</summary>
     public async Task<int> StopAsync()
     {
