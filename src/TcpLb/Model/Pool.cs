@@ -46,13 +46,23 @@ internal sealed class Pool
     public BackendState? Choose(in BalancingContext context)
     {
         PoolSnapshot snapshot = Current;
-        ILoadBalancingPolicy policy = Policy;
-        if (snapshot.AnyPrimaryHealthy())
+        BackendState? chosen = Choose(snapshot, context);
+
+        // A reload or a DNS change may have swapped the members after this choice read them, and the old ones now
+        // drain: choose among the new ones (bounded: members rarely change twice within one choice).
+        for (int retry = 0; chosen is null && retry < 3 && !ReferenceEquals(Current, snapshot); retry++)
         {
-            return policy.Choose(snapshot.Primaries, context);
+            snapshot = Current;
+            chosen = Choose(snapshot, context);
         }
 
-        return policy.Choose(snapshot.Backups, context);
+        return chosen;
+    }
+
+    private BackendState? Choose(PoolSnapshot snapshot, in BalancingContext context)
+    {
+        ILoadBalancingPolicy policy = Policy;
+        return policy.Choose(snapshot.AnyPrimaryHealthy() ? snapshot.Primaries : snapshot.Backups, context);
     }
 
     /// <summary>
@@ -96,18 +106,19 @@ internal sealed class Pool
                 }
             }
 
-            foreach (BackendState leaving in staying.Values)
-            {
-                leaving.MarkDraining();
-            }
-
-            // Draining backends are kept (for status and metrics) until their last connection is gone.
-            ImmutableArray<BackendState> draining = [.. old.Draining.Concat(staying.Values).Where(b => b.ActiveConnections > 0)];
+            // Draining backends are kept (for status and metrics) until their last connection is gone (PruneDrained).
+            ImmutableArray<BackendState> draining = [.. old.Draining.Where(b => b.ActiveConnections > 0).Concat(staying.Values)];
             long version = Interlocked.Increment(ref s_versions);
             Volatile.Write(ref _current, new PoolSnapshot(
                 new PoolTier([.. members.Where(b => !b.IsBackup)], version),
                 new PoolTier([.. members.Where(b => b.IsBackup)], version),
                 draining));
+
+            // Only now, so that a choice that finds the old members draining also finds the new snapshot (see Choose).
+            foreach (BackendState leaving in staying.Values)
+            {
+                leaving.MarkDraining();
+            }
         }
     }
 

@@ -23,8 +23,8 @@ public sealed class ConfigReloaderTests : IDisposable
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
-        (ServerUnderReload started, ConfigReloader reloader) = Start(a.EndPoint);
-        await using ServerUnderReload lb = started;
+        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
         IReadOnlyList<ListenerOptions> running = lb.Server.Options;
         File.WriteAllText(ConfigPath, "listeners:\n  - listen: \"127.0.0.1:0\"\n    backends: [\"127.0.0.1:1\"]\n    balance: fastest\n    retries: -1\n");
 
@@ -48,8 +48,8 @@ public sealed class ConfigReloaderTests : IDisposable
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        (ServerUnderReload started, ConfigReloader reloader) = Start(a.EndPoint);
-        await using ServerUnderReload lb = started;
+        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
         WriteConfig(b.EndPoint, "drainTimeout: 5s\n");
 
         bool applied = await reloader.ReloadAsync("test", cancellationToken);
@@ -70,8 +70,8 @@ public sealed class ConfigReloaderTests : IDisposable
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        (ServerUnderReload started, ConfigReloader reloader) = Start(a.EndPoint);
-        await using ServerUnderReload lb = started;
+        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
         var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         reloader.Reloaded += applied => reloaded.TrySetResult(applied);
         await reloader.StartAsync(cancellationToken);
@@ -92,11 +92,11 @@ public sealed class ConfigReloaderTests : IDisposable
     }
 
     // A server started from the file as it is now, and a reloader of that file (not started: tests call it or start it).
-    private (ServerUnderReload Server, ConfigReloader Reloader) Start(IPEndPoint backend)
+    private (TcpLbUnderTest Server, ConfigReloader Reloader) Start(IPEndPoint backend)
     {
         WriteConfig(backend);
         TcpLbOptions options = ConfigFile.Load(ConfigPath, new System.Collections.Hashtable()).Options!;
-        ServerUnderReload lb = ServerUnderReload.Start([.. options.Listeners]);
+        TcpLbUnderTest lb = TcpLbUnderTest.StartAll(options.Listeners);
         var reloader = new ConfigReloader(ConfigPath, options, lb.Server, TimeProvider.System, lb.Loggers.CreateLogger<ConfigReloader>(), TimeSpan.FromMilliseconds(100));
         return (lb, reloader);
     }

@@ -21,14 +21,14 @@ public sealed class ServerReloadTests
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        ListenerOptions before = ServerUnderReload.Listener("127.0.0.1:0", a.EndPoint);
-        await using var lb = ServerUnderReload.Start(before);
+        ListenerOptions before = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
+        await using var lb = TcpLbUnderTest.StartAll([before]);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket open = await Net.ConnectAsync(address, cancellationToken);
         await EchoClient.RoundAsync(open, 1000, new Random(1), cancellationToken);
 
         IReadOnlyList<string> changes = await lb.Server.ReloadAsync(
-            [ServerUnderReload.Listener("127.0.0.1:0", b.EndPoint) with { Balance = "round-robin", Timeouts = new TimeoutOptions { Connect = TimeSpan.FromSeconds(2) } }],
+            [ReloadListeners.On("127.0.0.1:0", b.EndPoint) with { Balance = "round-robin", Timeouts = new TimeoutOptions { Connect = TimeSpan.FromSeconds(2) } }],
             cancellationToken);
 
         Assert.Equal(address, lb.Server.EndPoints[0]); // the same socket: never closed, so never refused
@@ -48,7 +48,7 @@ public sealed class ServerReloadTests
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        await using var lb = ServerUnderReload.Start(ServerUnderReload.Listener("127.0.0.1:0", a.EndPoint, b.EndPoint));
+        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", a.EndPoint, b.EndPoint)]);
         BackendState stateOfB = lb.Server.Pools[0].Current.Primaries.Backends.Single(backend => backend.Address.Equals(b.EndPoint));
         stateOfB.SetCheckedUp(false); // as an active check would: now every connection goes to a
         using Socket open = await Net.ConnectAsync(lb.Server.EndPoints[0], cancellationToken);
@@ -56,7 +56,7 @@ public sealed class ServerReloadTests
         BackendState stateOfA = lb.Server.Pools[0].Current.Primaries.Backends.Single(backend => backend.Address.Equals(a.EndPoint));
 
         await lb.Server.ReloadAsync(
-            [ServerUnderReload.Listener("127.0.0.1:0") with
+            [ReloadListeners.On("127.0.0.1:0") with
             {
                 Backends = [new BackendOptions { Address = a.EndPoint, Weight = 5, MaxConnections = 10 }, new BackendOptions { Address = b.EndPoint, Weight = 3 }],
             }],
@@ -78,14 +78,14 @@ public sealed class ServerReloadTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = ServerUnderReload.Start(ServerUnderReload.Listener("127.0.0.1:0", backend.EndPoint));
+        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", backend.EndPoint)]);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket before = await Net.ConnectAsync(address, cancellationToken);
         await before.SendAsync("first"u8.ToArray(), SocketFlags.None, cancellationToken);
         using Socket beforeAtBackend = await backend.AcceptAsync(cancellationToken);
         Assert.Equal("first", Encoding.ASCII.GetString(await Net.ReadExactlyAsync(beforeAtBackend, 5, cancellationToken)));
 
-        await lb.Server.ReloadAsync([ServerUnderReload.Listener("127.0.0.1:0", backend.EndPoint) with { SendProxy = ProxySendMode.V1 }], cancellationToken);
+        await lb.Server.ReloadAsync([ReloadListeners.On("127.0.0.1:0", backend.EndPoint) with { SendProxy = ProxySendMode.V1 }], cancellationToken);
 
         using Socket after = await Net.ConnectAsync(address, cancellationToken);
         await after.SendAsync("second"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -102,16 +102,18 @@ public sealed class ServerReloadTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend();
-        await using var lb = ServerUnderReload.Start(
-            ServerUnderReload.Listener("127.0.0.1:0", backend.EndPoint),
-            ServerUnderReload.Listener("127.0.0.2:0", backend.EndPoint));
+        await using var lb = TcpLbUnderTest.StartAll(
+        [
+            ReloadListeners.On("127.0.0.1:0", backend.EndPoint),
+            ReloadListeners.On("127.0.0.2:0", backend.EndPoint),
+        ]);
         IPEndPoint kept = lb.Server.EndPoints[0];
         IPEndPoint removed = lb.Server.EndPoints[1];
         using Socket open = await Net.ConnectAsync(removed, cancellationToken);
         await EchoClient.RoundAsync(open, 100, new Random(1), cancellationToken);
 
         IReadOnlyList<string> changes = await lb.Server.ReloadAsync(
-            [ServerUnderReload.Listener("127.0.0.1:0", backend.EndPoint), ServerUnderReload.Listener("127.0.0.3:0", backend.EndPoint)],
+            [ReloadListeners.On("127.0.0.1:0", backend.EndPoint), ReloadListeners.On("127.0.0.3:0", backend.EndPoint)],
             cancellationToken);
 
         Assert.Equal(["+listener 127.0.0.3:0", "-address 127.0.0.2:0", "-listener 127.0.0.2:0 (draining 1 connections)"], changes);
@@ -133,12 +135,12 @@ public sealed class ServerReloadTests
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
         using var taken = new TestBackend(); // holds a port: the reload cannot listen there
-        ListenerOptions running = ServerUnderReload.Listener("127.0.0.1:0", a.EndPoint);
-        await using var lb = ServerUnderReload.Start(running);
+        ListenerOptions running = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
+        await using var lb = TcpLbUnderTest.StartAll([running]);
         IReadOnlyList<ListenerOptions> before = lb.Server.Options;
 
         await Assert.ThrowsAsync<SocketException>(() => lb.Server.ReloadAsync(
-            [ServerUnderReload.Listener("127.0.0.1:0", b.EndPoint), ServerUnderReload.Listener(taken.EndPoint.ToString(), b.EndPoint)],
+            [ReloadListeners.On("127.0.0.1:0", b.EndPoint), ReloadListeners.On(taken.EndPoint.ToString(), b.EndPoint)],
             cancellationToken));
 
         Assert.Same(before, lb.Server.Options);
