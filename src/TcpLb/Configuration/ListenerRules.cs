@@ -28,7 +28,7 @@ internal static class ListenerRules
             yield return new("backends", $"no backend: give {name("backends")} or {name("dns")}");
         }
 
-        var firstAt = new Dictionary<EndPoint, int>();
+        var listed = new HashSet<EndPoint>();
         for (int i = 0; i < listener.Backends.Count; i++)
         {
             foreach (SettingProblem problem in CheckBackend(listener.Backends[i], $"backends[{i}]"))
@@ -37,9 +37,9 @@ internal static class ListenerRules
             }
 
             // A pool knows a backend by its address: a second entry would be silently ignored.
-            if (!firstAt.TryAdd(listener.Backends[i].Address, i))
+            if (!listed.Add(listener.Backends[i].Address))
             {
-                yield return new($"backends[{i}]", $"{listener.Backends[i].Address} is listed twice (first as {name("backends")} #{firstAt[listener.Backends[i].Address] + 1})");
+                yield return new($"backends[{i}]", $"{listener.Backends[i].Address} is listed twice");
             }
         }
 

@@ -67,8 +67,11 @@ internal sealed class RunningListener : IAsyncDisposable
             await _discovery.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _checker?.Start();
+        StartHealthChecks();
     }
+
+    /// <summary>Starts the active health checks only (<see cref="TcpLbServer.Start"/>: no DNS round to wait for).</summary>
+    public void StartHealthChecks() => _checker?.Start();
 
     /// <summary>
     /// Applies <paramref name="options"/> (same listener, other settings) to new connections. Returns what changed,

@@ -58,14 +58,14 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         StartAccepting(sockets.Values);
     }
 
-    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting; DNS discovery answers later.</summary>
+    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting; DNS discovery runs only under <see cref="StartAsync"/>.</summary>
     public void Start()
     {
         List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
         Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
         foreach (RunningListener listener in listeners)
         {
-            _ = listener.StartAsync(CancellationToken.None);
+            listener.StartHealthChecks();
         }
 
         _listeners = listeners;
