@@ -30,7 +30,7 @@ internal static class RunCommand
             CommandLineValues.TryParseNetwork);
         var allowDirect = new Option<bool>("--allow-direct") { Description = "With --accept-proxy-from: also serve other sources, as direct clients." };
         var forwardTlvs = new Option<bool>("--forward-tlvs") { Description = "Forward the v2 TLVs a trusted upstream sent (with --send-proxy v2)." };
-        var maxHeader = new Option<int>("--max-proxy-header-length") { Description = "Largest v2 header length accepted from an upstream, 0..65535.", DefaultValueFactory = _ => 4096 };
+        var maxHeader = new Option<int>("--max-proxy-header-length") { Description = "Largest v2 header length accepted from an upstream, 0..65535.", DefaultValueFactory = _ => new ListenerOptions { Listen = [], Backends = [] }.MaxProxyHeaderLength };
         Option<ConnectMode> connect = Flags.Choice("--connect", "When to dial the backend: on-first-bytes (client-first, default) or on-accept.", ConnectMode.OnFirstBytes,
             [.. SettingWords.Connect]);
         Option<TimeSpan> connectTimeout = Flags.Duration("--connect-timeout", "Time one backend has to accept before the next is tried.", defaults.Connect);
@@ -39,7 +39,7 @@ internal static class RunCommand
         Option<TimeSpan> clientIdle = Flags.Duration("--client-idle-timeout", "Close after this long without a byte from the client.", defaults.ClientIdle);
         Option<TimeSpan> backendIdle = Flags.Duration("--backend-idle-timeout", "Close after this long without a byte from the backend.", defaults.BackendIdle);
         Option<TimeSpan> halfClosed = Flags.Duration("--half-closed-timeout", "Once one side sent FIN, close if the other stays silent this long.", defaults.HalfClosed);
-        Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", TimeSpan.FromSeconds(30));
+        Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", new TcpLbOptions { Listeners = [] }.DrainTimeout);
         Option<LogLevel> logLevel = Flags.Choice("--log-level", "trace, debug (one line per closed connection), information, warning or error.", LogLevel.Information,
             [.. SettingWords.LogLevel]);
         Option<string?> config = ConfigFlag.Build();
