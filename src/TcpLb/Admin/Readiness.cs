@@ -15,7 +15,7 @@ internal static class Readiness
             return (false, "not accepting connections (starting, or draining for shutdown)");
         }
 
-        foreach (RunningListener listener in server.Listeners)
+        foreach (ListenerView listener in server.Listeners)
         {
             if (!listener.Pool.All.Any(backend => backend.IsHealthy && !backend.IsDraining))
             {

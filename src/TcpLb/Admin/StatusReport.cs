@@ -10,7 +10,7 @@ internal sealed record StatusReport(bool Ready, string ReadyReason, int ActiveCo
     public static StatusReport From(TcpLbServer server)
     {
         (bool ready, string reason) = Readiness.Check(server);
-        IReadOnlyList<RunningListener> listeners = server.Listeners;
+        IReadOnlyList<ListenerView> listeners = server.Listeners;
         return new StatusReport(ready, reason, listeners.Sum(l => l.ActiveConnections), [.. listeners.Select(ListenerStatus.From)]);
     }
 }
@@ -18,7 +18,7 @@ internal sealed record StatusReport(bool Ready, string ReadyReason, int ActiveCo
 /// <summary>One listener: the addresses it accepts on and its pool.</summary>
 internal sealed record ListenerStatus(IReadOnlyList<string> EndPoints, int ActiveConnections, PoolStatus Pool)
 {
-    public static ListenerStatus From(RunningListener listener) =>
+    public static ListenerStatus From(ListenerView listener) =>
         new([.. listener.EndPoints.Select(e => e.ToString())], listener.ActiveConnections, PoolStatus.From(listener.Pool, listener.QueueLength));
 }
 

@@ -93,7 +93,7 @@ internal static class CommandLineValues
                 case "max-conn" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int max):
                     options = options with { MaxConnections = max };
                     break;
-                case "slow-start" when value is not null && TryParseDuration(value, out TimeSpan ramp, out _):
+                case "slow-start" when value is not null && TryParseDurationOrZero(value, out TimeSpan ramp, out _):
                     options = options with { SlowStart = ramp };
                     break;
                 default:
@@ -148,6 +148,20 @@ internal static class CommandLineValues
 
         duration = TimeSpan.FromMilliseconds(ms);
         return true;
+    }
+
+    /// <summary>A duration as <see cref="TryParseDuration"/>, or zero (<c>0s</c>, <c>0</c>) for settings where zero means "none".</summary>
+    public static bool TryParseDurationOrZero(string text, out TimeSpan duration, out string error)
+    {
+        string number = text.TrimEnd("mshd".ToCharArray());
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) && value == 0)
+        {
+            duration = TimeSpan.Zero;
+            error = string.Empty;
+            return true;
+        }
+
+        return TryParseDuration(text, out duration, out error);
     }
 
     /// <summary>A network in CIDR form (<c>10.0.0.0/8</c>); a bare address means that one host.</summary>

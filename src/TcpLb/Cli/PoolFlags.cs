@@ -49,8 +49,7 @@ internal sealed class PoolFlags
         _maxConnections = Count("--max-connections", "Most connections the listener holds; more wait in the kernel backlog. 0 = no limit.", listener.MaxConnections);
         _maxQueue = Count("--max-queue", "Connections that may wait when every healthy backend is at its max-conn.", listener.MaxQueue);
         _queueTimeout = Flags.Duration("--queue-timeout", "How long a connection may wait in that queue.", listener.QueueTimeout);
-        _check = Flags.Choice("--health-check", "Active checks: none, tcp (connect) or http (GET --health-path).", HealthCheckKind.None,
-            ("none", HealthCheckKind.None), ("tcp", HealthCheckKind.Tcp), ("http", HealthCheckKind.Http));
+        _check = Flags.Choice("--health-check", "Active checks: none, tcp (connect) or http (GET --health-path).", HealthCheckKind.None, [.. SettingWords.HealthCheck]);
         _checkPath = new Option<string>("--health-path") { Description = "HTTP checks: the path.", DefaultValueFactory = _ => health.HttpPath };
         _checkInterval = Flags.Duration("--health-interval", "Time between checks of a backend (jittered by 10 %).", health.Interval);
         _checkTimeout = Flags.Duration("--health-timeout", "How long one check may take.", health.Timeout);
@@ -58,12 +57,12 @@ internal sealed class PoolFlags
         _checkFall = Count("--health-fall", "Failures in a row that take a backend down.", health.Fall);
         _checkPort = Count("--health-port", "Check this port instead of the backend's, without a PROXY header (the Deis router's 9090). 0 = the backend's.", health.Port);
         _checkSendProxy = Flags.Choice<ProxySendMode?>("--health-send-proxy", "Header checks send first: v2 (LOCAL), v1 (UNKNOWN) or off. Default: as --send-proxy.", null,
-            ("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
+            [.. SettingWords.SendProxy.Select(choice => (choice.Word, (ProxySendMode?)choice.Value))]);
         _passiveFailures = Count("--passive-failures", "Connect failures or resets in a row that eject a backend. 0 = no passive checks.", passive.ConsecutiveFailures);
         _passiveEjection = Flags.Duration("--passive-ejection", "First ejection's length; it doubles while the backend keeps failing.", passive.BaseEjection);
         _dns = new Option<string?>("--dns") { Description = "Backends from the A/AAAA records of NAME:PORT, re-resolved every --dns-interval." };
         _dnsSrv = new Option<string?>("--dns-srv") { Description = "Backends from the SRV records of NAME (ports and weights from the records)." };
-        _dnsInterval = Flags.Duration("--dns-interval", "How often DNS is resolved again.", TimeSpan.FromSeconds(30));
+        _dnsInterval = Flags.Duration("--dns-interval", "How often DNS is resolved again.", new DnsDiscoveryOptions { Name = string.Empty }.Interval);
     }
 
     public IEnumerable<Option> All =>
@@ -73,8 +72,11 @@ internal sealed class PoolFlags
         _passiveFailures, _passiveEjection, _dns, _dnsSrv, _dnsInterval,
     ];
 
-    /// <summary>Problems only visible across flags, one sentence each, checked once every value parsed.</summary>
-    public IEnumerable<string> Validate(ParseResult result, bool hasBackends)
+    /// <summary>
+    /// Problems between the DNS flags, one sentence each, checked once every value parsed. The rules of the built
+    /// listener (the same as the config file's) are <see cref="ListenerRules"/>.
+    /// </summary>
+    public IEnumerable<string> Validate(ParseResult result)
     {
         string? dns = result.GetValue(_dns);
         if (dns is not null)
@@ -92,16 +94,6 @@ internal sealed class PoolFlags
         if (dns is not null && result.GetValue(_dnsSrv) is not null)
         {
             yield return "--dns-srv: give either --dns or --dns-srv, not both";
-        }
-
-        if (!hasBackends && dns is null && result.GetValue(_dnsSrv) is null)
-        {
-            yield return "--backend: give at least one --backend, or --dns / --dns-srv";
-        }
-
-        if (result.GetValue(_checkRise) < 1 || result.GetValue(_checkFall) < 1)
-        {
-            yield return "--health-rise/--health-fall: must be at least 1";
         }
     }
 

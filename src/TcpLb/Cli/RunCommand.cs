@@ -5,88 +5,76 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Admin;
 using TcpLb.Configuration;
+using TcpLb.Configuration.File;
 using TcpLb.Hosting;
 
 namespace TcpLb.Cli;
 
-/// <summary><c>tcplb run</c>: one listener, its backends and PROXY settings, from flags. The flag names are a contract.</summary>
+/// <summary>
+/// <c>tcplb run</c>: one listener, its backends and PROXY settings, from flags; or everything from a config file
+/// (<c>--config</c>, or <c>tcplb.yaml</c> when no flag is given). The flag names are a contract.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Build()
     {
         var defaults = new TimeoutOptions();
         Option<IPEndPoint[]> listen = Flags.Many<IPEndPoint>("--listen", "Address to accept on: 127.0.0.1:8080, [::1]:8080, *:8080 (all, dual-stack). Repeatable.", CommandLineValues.TryParseListenEndPoint);
-        listen.Required = true;
         Option<BackendOptions[]> backend = Flags.Many<BackendOptions>("--backend",
             "A router: 10.0.0.5:80, [fd00::5]:80 or router.local:80, optionally followed by ,weight=N ,max-conn=N ,slow-start=30s ,backup. Repeatable.",
             CommandLineValues.TryParseBackend);
         var pool = new PoolFlags();
         var observability = new ObservabilityFlags();
         Option<ProxySendMode> sendProxy = Flags.Choice("--send-proxy", "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off.", ProxySendMode.Off,
-            ("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
+            [.. SettingWords.SendProxy]);
         var sendCrc = new Option<bool>("--send-proxy-crc32c") { Description = "Add a CRC32C TLV to v2 headers sent." };
         Option<IPNetwork[]> acceptFrom = Flags.Many<IPNetwork>("--accept-proxy-from", "Upstream balancer network (CIDR) whose connections must start with a PROXY header. Repeatable.",
             CommandLineValues.TryParseNetwork);
         var allowDirect = new Option<bool>("--allow-direct") { Description = "With --accept-proxy-from: also serve other sources, as direct clients." };
         var forwardTlvs = new Option<bool>("--forward-tlvs") { Description = "Forward the v2 TLVs a trusted upstream sent (with --send-proxy v2)." };
-        var maxHeader = new Option<int>("--max-proxy-header-length") { Description = "Largest v2 header length accepted from an upstream, 0..65535.", DefaultValueFactory = _ => 4096 };
+        var maxHeader = new Option<int>("--max-proxy-header-length") { Description = "Largest v2 header length accepted from an upstream, 0..65535.", DefaultValueFactory = _ => new ListenerOptions { Listen = [], Backends = [] }.MaxProxyHeaderLength };
         Option<ConnectMode> connect = Flags.Choice("--connect", "When to dial the backend: on-first-bytes (client-first, default) or on-accept.", ConnectMode.OnFirstBytes,
-            ("on-first-bytes", ConnectMode.OnFirstBytes), ("on-accept", ConnectMode.OnAccept));
+            [.. SettingWords.Connect]);
         Option<TimeSpan> connectTimeout = Flags.Duration("--connect-timeout", "Time one backend has to accept before the next is tried.", defaults.Connect);
         Option<TimeSpan> firstBytesTimeout = Flags.Duration("--first-bytes-timeout", "Client-first: dial anyway after this long without client bytes.", defaults.FirstBytes);
         Option<TimeSpan> headerTimeout = Flags.Duration("--proxy-header-timeout", "Time a trusted upstream has to send its whole PROXY header.", defaults.ProxyHeader);
         Option<TimeSpan> clientIdle = Flags.Duration("--client-idle-timeout", "Close after this long without a byte from the client.", defaults.ClientIdle);
         Option<TimeSpan> backendIdle = Flags.Duration("--backend-idle-timeout", "Close after this long without a byte from the backend.", defaults.BackendIdle);
         Option<TimeSpan> halfClosed = Flags.Duration("--half-closed-timeout", "Once one side sent FIN, close if the other stays silent this long.", defaults.HalfClosed);
-        Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", TimeSpan.FromSeconds(30));
+        Option<TimeSpan> drain = Flags.Duration("--drain-timeout", "On SIGTERM/SIGINT, time open connections get to finish.", new TcpLbOptions { Listeners = [] }.DrainTimeout);
         Option<LogLevel> logLevel = Flags.Choice("--log-level", "trace, debug, information, warning or error.", LogLevel.Information,
-            ("trace", LogLevel.Trace), ("debug", LogLevel.Debug), ("information", LogLevel.Information), ("warning", LogLevel.Warning), ("error", LogLevel.Error));
+            [.. SettingWords.LogLevel]);
+        Option<string?> config = ConfigFlag.Build();
 
-        var command = new Command("run", "Forward TCP connections from --listen to --backend, adding a PROXY header.")
-        {
+        Option[] settingFlags =
+        [
             listen, backend, sendProxy, sendCrc, acceptFrom, allowDirect, forwardTlvs, maxHeader, connect,
-            connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel,
-        };
-        foreach (Option option in pool.All.Concat(observability.All))
+            connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel, .. pool.All,
+        ];
+        var command = new Command("run", "Forward TCP connections from --listen to --backend, adding a PROXY header; or run what --config FILE says.") { config };
+        // The log and admin flags are not settings of the listeners: they may also adjust what a config file says.
+        foreach (Option option in settingFlags.Concat(observability.All))
         {
             command.Options.Add(option);
         }
 
-        IEnumerable<string> CrossChecks(ParseResult parsed)
-        {
-            if (parsed.GetValue(allowDirect) && (parsed.GetValue(acceptFrom) ?? []).Length == 0)
-            {
-                yield return "--allow-direct: only meaningful with --accept-proxy-from";
-            }
-
-            if (parsed.GetValue(forwardTlvs) && parsed.GetValue(sendProxy) != ProxySendMode.V2)
-            {
-                yield return "--forward-tlvs: TLVs can only be forwarded with --send-proxy v2";
-            }
-
-            if (parsed.GetValue(maxHeader) is < 0 or > 65535)
-            {
-                yield return $"--max-proxy-header-length: '{parsed.GetValue(maxHeader)}' is not 0..65535";
-            }
-        }
-
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            // Problems across flags, reported like parse errors: one line each, exit code 2.
-            string[] problems = [.. pool.Validate(parsed, (parsed.GetValue(backend) ?? []).Length > 0), .. CrossChecks(parsed)];
-            if (problems.Length > 0)
+            // The settings come either from a file or from flags, never both: which one wins would be a guess.
+            if (ConfigFlag.Choose(parsed, config, settingFlags, out string? configPath, out string? refusal) is { } exitCode)
             {
-                foreach (string problem in problems)
-                {
-                    await Console.Error.WriteLineAsync($"tcplb: {problem}").ConfigureAwait(false);
-                }
+                await Console.Error.WriteLineAsync($"tcplb: {refusal}").ConfigureAwait(false);
+                return exitCode;
+            }
 
-                return 2;
+            if (configPath is not null)
+            {
+                return await RunFromFileAsync(configPath, process => observability.Apply(process, parsed), cancellationToken).ConfigureAwait(false);
             }
 
             var options = new ListenerOptions
             {
-                Listen = parsed.GetValue(listen)!,
+                Listen = parsed.GetValue(listen) ?? [],
                 Backends = parsed.GetValue(backend) ?? [],
                 SendProxy = parsed.GetValue(sendProxy),
                 SendProxyCrc32C = parsed.GetValue(sendCrc),
@@ -105,9 +93,26 @@ internal static class RunCommand
                     HalfClosed = parsed.GetValue(halfClosed),
                 },
             };
+            // Problems across flags, reported like parse errors: one line each, exit code 2. The listener rules are the config file's.
+            ListenerOptions listener = pool.Apply(options, parsed);
+            string[] problems =
+            [
+                .. pool.Validate(parsed),
+                .. ListenerRules.Check(listener, FlagNames.Of).Select(problem => $"{FlagNames.Of(problem.Setting)}: {problem.Message}"),
+            ];
+            if (problems.Length > 0)
+            {
+                foreach (string problem in problems)
+                {
+                    await Console.Error.WriteLineAsync($"tcplb: {problem}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
             var process = new TcpLbOptions
             {
-                Listeners = [pool.Apply(options, parsed)],
+                Listeners = [listener],
                 DrainTimeout = parsed.GetValue(drain),
                 Logging = new LoggingOptions { Level = parsed.GetValue(logLevel) },
             };
@@ -116,10 +121,29 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener or the admin endpoint cannot bind.</summary>
-    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken, bool adminOptional = false)
+    /// <summary>Runs what a config file says, reloading it on SIGHUP and on change; a bad file is refused with exit code 1.</summary>
+    private static async Task<int> RunFromFileAsync(string path, Func<TcpLbOptions, TcpLbOptions> adjust, CancellationToken cancellationToken)
     {
-        using IHost host = TcpLbHost.Build(options, adminOptional: adminOptional);
+        ConfigLoadResult loaded = ConfigFile.Load(path);
+        if (!loaded.IsValid)
+        {
+            foreach (string problem in loaded.Problems)
+            {
+                await Console.Error.WriteLineAsync($"tcplb: {path}: {problem}").ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+
+        return await RunAsync(adjust(loaded.Options!), cancellationToken, reloadFrom: path).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener or the admin endpoint cannot bind.</summary>
+    /// <param name="reloadFrom">The config file the options came from, reloaded on SIGHUP and on change; null for flags.</param>
+    /// <param name="adminOptional">When the admin address is taken, warn and run on (the demo) instead of failing the start.</param>
+    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken, string? reloadFrom = null, bool adminOptional = false)
+    {
+        using IHost host = TcpLbHost.Build(options, reloadFrom: reloadFrom, adminOptional: adminOptional);
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

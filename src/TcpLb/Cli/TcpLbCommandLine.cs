@@ -11,6 +11,7 @@ internal static class TcpLbCommandLine
             "while WebSockets keep working.")
         {
             RunCommand.Build(),
+            ValidateCommand.Build(),
             DemoCommand.Build(),
             StatusCommand.Build(),
         };

@@ -28,7 +28,13 @@ internal sealed class ConnectionHandler
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
 
-    public ConnectionHandler(ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger, ConnectionTelemetry telemetry)
+    /// <param name="listenerBudget">
+    /// The listener's max-connections budget, when a reload hands over from an earlier handler with the same limit (its
+    /// connections hold slots in it); null builds one from <paramref name="options"/>.
+    /// </param>
+    public ConnectionHandler(
+        ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger, ConnectionTelemetry telemetry,
+        ConnectionBudget? listenerBudget = null)
     {
         _telemetry = telemetry;
         _processBudget = processBudget;
@@ -37,7 +43,7 @@ internal sealed class ConnectionHandler
         _time = time;
         _logger = logger;
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
-        _listenerBudget = options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null;
+        _listenerBudget = listenerBudget ?? (options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null);
     }
 
     /// <summary>
@@ -62,6 +68,9 @@ internal sealed class ConnectionHandler
         }
     }
 
+    /// <summary>The listener's max-connections budget, null without a limit.</summary>
+    public ConnectionBudget? ListenerBudget => _listenerBudget;
+
     /// <summary>The listener this handler serves.</summary>
     public ListenerOptions Options => _options;
 
@@ -83,7 +92,13 @@ internal sealed class ConnectionHandler
         }
     }
 
-    public async Task HandleAsync(Socket client, CancellationToken shutdown)
+    public Task HandleAsync(Socket client, CancellationToken shutdown) => HandleAsync(client, this, shutdown);
+
+    /// <summary>
+    /// Serves <paramref name="client"/> with this handler's settings; the slot it holds was taken from
+    /// <paramref name="slotOwner"/> (a reload may have replaced that handler while the accept was pending).
+    /// </summary>
+    public async Task HandleAsync(Socket client, ConnectionHandler slotOwner, CancellationToken shutdown)
     {
         try
         {
@@ -91,9 +106,15 @@ internal sealed class ConnectionHandler
         }
         finally
         {
-            _listenerBudget?.Release();
-            _processBudget.Release();
+            slotOwner.ReleaseSlot();
         }
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="WaitForSlotAsync"/> that no connection used (its socket stopped accepting).</summary>
+    public void ReleaseSlot()
+    {
+        _listenerBudget?.Release();
+        _processBudget.Release();
     }
 
     private async Task HandleConnectionAsync(Socket client, CancellationToken shutdown)

@@ -14,8 +14,9 @@ internal static class TcpLbHost
 {
     /// <param name="options">What to run.</param>
     /// <param name="extra">More services (tests).</param>
+    /// <param name="reloadFrom">The config file the options came from, reloaded on SIGHUP and on change; null for flags.</param>
     /// <param name="adminOptional">When the admin address is taken, warn and run on (the demo) instead of failing the start.</param>
-    public static IHost Build(TcpLbOptions options, Action<IServiceCollection>? extra = null, bool adminOptional = false)
+    public static IHost Build(TcpLbOptions options, Action<IServiceCollection>? extra = null, string? reloadFrom = null, bool adminOptional = false)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ConfigureLogging(builder.Logging, options.Logging);
@@ -31,6 +32,12 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
+        if (reloadFrom is not null)
+        {
+            builder.Services.AddHostedService(services => new ConfigReloader(reloadFrom, options, services.GetRequiredService<TcpLbServer>(),
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ConfigReloader>>()));
+        }
+
         extra?.Invoke(builder.Services);
         return builder.Build();
     }

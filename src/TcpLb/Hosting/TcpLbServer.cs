@@ -1,166 +1,203 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
-using TcpLb.Discovery;
 using TcpLb.Forwarding;
-using TcpLb.Health;
 using TcpLb.Model;
-using TcpLb.Transport;
 
 namespace TcpLb.Hosting;
 
 /// <summary>
-/// The running balancer: every listener bound, its accept loop, and the connections in flight. Stop
-/// drains in Kestrel's order: stop accepting, let connections finish up to the drain time, reset the rest.
+/// The running balancer: every listener (its pool and settings), the sockets it accepts on, and the connections
+/// in flight. <see cref="ReloadAsync"/> applies a new set of listeners without closing a socket that stays or
+/// cutting a connection. Stop drains in Kestrel's order: stop accepting, let connections finish up to the drain
+/// time, reset the rest.
 /// </summary>
 internal sealed partial class TcpLbServer : IAsyncDisposable
 {
-    private readonly IReadOnlyList<ListenerOptions> _listeners;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly List<(SocketListener Listener, ConnectionHandler Handler, Task AcceptLoop)> _running = [];
+    private readonly ListenerContext _context;
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationTokenSource _stopAccepting = new();
-    private readonly List<BackendConnector> _connectors = [];
-    private readonly List<DnsDiscovery> _discoveries = [];
-    private readonly List<ActiveHealthChecker> _checkers = [];
-    private readonly ILoggerFactory _loggers;
-    private ConnectionBudget? _processBudget;
-    private readonly TcpLbMetrics _metrics;
+    private readonly SemaphoreSlim _changes = new(1, 1); // start, reloads and stop run one at a time
     private readonly bool _ownsMetrics;
-    private readonly ILogger _accessLog;
-    private IDnsResolver? _resolver;
+    private IReadOnlyList<ListenerOptions> _options;
+    private List<RunningListener> _listeners = [];
+    private readonly List<RunningListener> _removed = []; // removed by a reload, kept until their connections end
+    private Dictionary<IPEndPoint, ListenerSocket> _sockets = [];
     private int _stopping;
 
     public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null)
     {
         _ownsMetrics = metrics is null;
-        _metrics = metrics ?? new TcpLbMetrics();
-        _listeners = listeners;
-        _time = time;
-        _loggers = loggers;
+        _options = listeners;
         _logger = loggers.CreateLogger("TcpLb");
-        _accessLog = loggers.CreateLogger(AccessLog.Category);
-        _metrics.ObservePools(() => [.. _connectors.Select(c => (c.Pool, c.QueueLength))]);
+
+        // Measured now, when the runtime has its assemblies open: the budget is what is left.
+        int budget = DescriptorBudget.MaxConnections(DescriptorBudget.ReadDescriptorLimit(), DescriptorBudget.CountOpen());
+        _context = new ListenerContext(time, loggers, metrics ?? new TcpLbMetrics(), new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", time, _logger));
+        _context.Metrics.ObservePools(() => [.. _listeners.Select(l => (l.Pool, l.QueueLength))]);
     }
+
+    /// <summary>The listeners' settings now in effect (the last reload's).</summary>
+    public IReadOnlyList<ListenerOptions> Options => Volatile.Read(ref _options);
 
     /// <summary>Builds the pools, waits (bounded) for their first DNS answers, then binds and accepts.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        List<ConnectionHandler> handlers = CreateHandlers();
-        foreach (DnsDiscovery discovery in _discoveries)
+        List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
+        foreach (RunningListener listener in listeners)
         {
-            await discovery.StartAsync(cancellationToken).ConfigureAwait(false);
+            await listener.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Bind(handlers);
+        Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
+        _listeners = listeners;
+        _sockets = sockets;
+        StartAccepting(sockets.Values);
+    }
+
+    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting; DNS discovery runs only under <see cref="StartAsync"/>.</summary>
+    public void Start()
+    {
+        List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
+        Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
+        foreach (RunningListener listener in listeners)
+        {
+            listener.StartHealthChecks();
+        }
+
+        _listeners = listeners;
+        _sockets = sockets;
+        StartAccepting(sockets.Values);
     }
 
     /// <summary>The addresses actually bound (port 0 resolved), in listener order.</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints => [.. _running.Select(r => r.Listener.LocalEndPoint)];
+    public IReadOnlyList<IPEndPoint> EndPoints => [.. _listeners.SelectMany(l => l.Options.Listen).Select(endPoint => _sockets[endPoint].LocalEndPoint)];
 
     /// <summary>Connections open right now.</summary>
-    public int ActiveConnections => _running.Sum(r => r.Handler.ActiveCount);
+    public int ActiveConnections => AllHandlers.Sum(h => h.ActiveCount);
 
     /// <summary>The open connections, for status and tests.</summary>
-    public IReadOnlyCollection<ProxiedConnection> Connections => [.. _running.Select(r => r.Handler).Distinct().SelectMany(h => h.Connections)];
-
-    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting.</summary>
-    public void Start() => Bind(CreateHandlers());
-
-    private List<ConnectionHandler> CreateHandlers()
-    {
-        // Measured now, when the runtime has its assemblies open: the budget is what is left.
-        int budget = DescriptorBudget.MaxConnections(DescriptorBudget.ReadDescriptorLimit(), DescriptorBudget.CountOpen());
-        _processBudget = new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", _time, _logger);
-        return [.. _listeners.Select(options => CreateHandler(options))];
-    }
-
-    private ConnectionHandler CreateHandler(ListenerOptions options)
-    {
-        BackendConnector connector = CreateConnector(options);
-        var telemetry = new ConnectionTelemetry(_metrics, _accessLog, connector.Pool.Name, _time);
-        return new ConnectionHandler(options, connector, _processBudget!, _time, _logger, telemetry);
-    }
-
-    private void Bind(List<ConnectionHandler> handlers)
-    {
-        var bound = new List<(SocketListener, ConnectionHandler)>();
-        try
-        {
-            foreach (ConnectionHandler handler in handlers)
-            {
-                foreach (IPEndPoint endPoint in handler.Options.Listen)
-                {
-                    bound.Add((SocketListener.Bind(endPoint, _time, _logger), handler));
-                }
-            }
-        }
-        catch
-        {
-            bound.ForEach(b => b.Item1.Dispose());
-            throw;
-        }
-
-        foreach (ActiveHealthChecker checker in _checkers)
-        {
-            checker.Start();
-        }
-
-        foreach ((SocketListener listener, ConnectionHandler handler) in bound)
-        {
-            Listening(_logger, listener.LocalEndPoint);
-            Task loop = listener.AcceptLoopAsync(handler.WaitForSlotAsync, socket => Track(handler.HandleAsync(socket, _shutdown.Token)), _stopAccepting.Token);
-            _running.Add((listener, handler, loop));
-        }
-    }
+    public IReadOnlyCollection<ProxiedConnection> Connections => [.. AllHandlers.SelectMany(h => h.Connections)];
 
     /// <summary>The pools, one per listener, in listener order.</summary>
-    public IReadOnlyList<Pool> Pools => [.. _connectors.Select(c => c.Pool)];
-
-    /// <summary>True once every listener is bound and until the server stops accepting (readiness).</summary>
-    public bool IsAccepting => _running.Count > 0 && Volatile.Read(ref _stopping) == 0;
-
-    /// <summary>Each running listener: its bound addresses, pool, queue and open connections (for /status).</summary>
-    public IReadOnlyList<RunningListener> Listeners => [.. _running.GroupBy(r => r.Handler).Select(group => new RunningListener(
-        [.. group.Select(r => r.Listener.LocalEndPoint)], group.Key.Connector.Pool, group.Key.Connector.QueueLength, group.Key.ActiveCount))];
+    public IReadOnlyList<Pool> Pools => [.. _listeners.Select(l => l.Pool)];
 
     /// <summary>Connections waiting for a backend slot, per listener.</summary>
-    public IReadOnlyList<int> QueueLengths => [.. _connectors.Select(c => c.QueueLength)];
+    public IReadOnlyList<int> QueueLengths => [.. _listeners.Select(l => l.QueueLength)];
 
-    // One pool per listener: its policy, the backends given, the queue, and passive health feedback.
-    private BackendConnector CreateConnector(ListenerOptions options)
+    /// <summary>True once the listeners are bound and until the server stops accepting (readiness).</summary>
+    public bool IsAccepting => _sockets.Count > 0 && Volatile.Read(ref _stopping) == 0;
+
+    /// <summary>Each listener as it runs now: its bound addresses, pool, queue and open connections (for /status and /ready).</summary>
+    public IReadOnlyList<ListenerView> Listeners => [.. _listeners.Select(l => new ListenerView(
+        [.. l.Options.Listen.Select(endPoint => _sockets.TryGetValue(endPoint, out ListenerSocket? socket) ? socket.LocalEndPoint : endPoint)],
+        l.Pool, l.QueueLength, l.Handlers.Sum(h => h.ActiveCount)))];
+
+    private IEnumerable<ConnectionHandler> AllHandlers => _listeners.Concat(RemovedListeners).SelectMany(l => l.Handlers);
+
+    private RunningListener[] RemovedListeners
     {
-        if (!LoadBalancingPolicies.TryCreate(options.Balance, Random.Shared, out ILoadBalancingPolicy? policy))
+        get
         {
-            throw new ArgumentException($"unknown balancing policy '{options.Balance}'; use one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+            lock (_removed)
+            {
+                return [.. _removed];
+            }
         }
+    }
 
-        var pool = new Pool(options.Listen[0].ToString(), policy, options.Backends, _time);
-        if (options.Discovery is { } discovery)
+    /// <summary>
+    /// Makes <paramref name="listeners"/> (already validated) the running configuration, all or nothing: the new
+    /// addresses are bound first, and if one cannot be, nothing changes and the <see cref="System.Net.Sockets.SocketException"/>
+    /// propagates. A listener that shares an address with a running one is that listener reconfigured (its pool and
+    /// its sockets stay); one that shares none is new; a running listener left without a match stops accepting and
+    /// its connections drain. Returns what changed, one phrase each (empty when nothing did).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReloadAsync(IReadOnlyList<ListenerOptions> listeners, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _resolver ??= new DnsClientResolver();
-            _discoveries.Add(new DnsDiscovery(discovery, options.Backends, pool, _resolver, _time, _loggers.CreateLogger<DnsDiscovery>()));
-        }
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopping) == 1, this);
+            ReloadPlan plan = ReloadPlan.Match(_listeners.Select(l => l.Options).ToList(), listeners);
+            var changes = new List<string>();
 
-        var passive = new PassiveHealthMonitor(pool.Name, options.PassiveHealth, _time, _logger);
-        passive.Ejected += (backend, _, _) => _metrics.Ejection(pool.Name, backend);
-        if (HealthProbeFactory.Create(options.HealthCheck, options.SendProxy, _time) is { } probe)
+            // Sockets first, all or nothing: an address that stays keeps its socket, whichever listener it moves to.
+            var created = plan.Added.ToDictionary(i => i, i => new RunningListener(listeners[i], _context));
+            RunningListener Target(int newIndex) => plan.Kept.TryGetValue(newIndex, out int oldIndex) ? _listeners[oldIndex] : created[newIndex];
+            var wanted = listeners.SelectMany((options, i) => options.Listen.Select(endPoint => (endPoint, Target(i)))).ToList();
+            Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(wanted.Where(w => !_sockets.ContainsKey(w.endPoint)), _sockets);
+
+            try
+            {
+                foreach ((int newIndex, int oldIndex) in plan.Kept)
+                {
+                    RunningListener kept = _listeners[oldIndex];
+                    IReadOnlyList<string> changed = await kept.ReconfigureAsync(listeners[newIndex], cancellationToken).ConfigureAwait(false);
+                    if (changed.Count > 0)
+                    {
+                        changes.Add($"listener {kept.Pool.Name}: {string.Join(", ", changed)}");
+                    }
+                }
+
+                foreach (RunningListener added in created.Values)
+                {
+                    await added.StartAsync(cancellationToken).ConfigureAwait(false);
+                    changes.Add($"+listener {string.Join(" ", added.Options.Listen)}");
+                }
+
+                // Retarget the sockets that stay, start the new ones, close those no listener wants.
+                foreach ((IPEndPoint endPoint, RunningListener target) in wanted)
+                {
+                    sockets[endPoint].Target = target;
+                }
+
+                StartAccepting(sockets.Values.Where(socket => !_sockets.ContainsKey(socket.Configured)));
+                var wantedAddresses = wanted.Select(w => w.endPoint).ToHashSet();
+                foreach (ListenerSocket closing in _sockets.Values.Where(socket => !wantedAddresses.Contains(socket.Configured)))
+                {
+                    await closing.StopAsync().ConfigureAwait(false);
+                    sockets.Remove(closing.Configured);
+                    changes.Add($"-address {closing.Configured}");
+                }
+
+                foreach (int oldIndex in plan.Removed)
+                {
+                    RunningListener removed = _listeners[oldIndex];
+                    await removed.DisposeAsync().ConfigureAwait(false);
+                    lock (_removed)
+                    {
+                        _removed.Add(removed);
+                    }
+
+                    changes.Add($"-listener {removed.Pool.Name} (draining {removed.Handlers.Sum(h => h.ActiveCount)} connections)");
+                }
+            }
+            catch
+            {
+                // Only a bug gets here (the options were validated): close what this reload opened, keep the rest as it is.
+                foreach (ListenerSocket opened in sockets.Values.Where(socket => !_sockets.ContainsKey(socket.Configured)))
+                {
+                    await opened.StopAsync().ConfigureAwait(false);
+                }
+
+                throw;
+            }
+
+            _listeners = [.. listeners.Select((_, i) => Target(i))];
+            _sockets = sockets;
+            Volatile.Write(ref _options, listeners);
+            PruneFinished();
+            return changes;
+        }
+        finally
         {
-            var checker = new ActiveHealthChecker(pool, options.HealthCheck, probe, _time, _logger, passive: passive);
-            checker.StateChanged += (backend, up, _) => _metrics.HealthTransition(pool.Name, backend, up);
-            _checkers.Add(checker);
+            _changes.Release();
         }
-
-        var queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, _time);
-        var connector = new BackendConnector(pool, passive, queue, options.Retries, options.Timeouts.Connect, _time, _logger, _metrics);
-        _connectors.Add(connector);
-        return connector;
     }
 
     /// <summary>Stops accepting, waits up to <paramref name="drain"/> for open connections, then resets the rest.</summary>
@@ -171,40 +208,42 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             return;
         }
 
-        _stopAccepting.Cancel(); // also frees an accept loop waiting for a listener slot
-        foreach ((SocketListener listener, _, _) in _running)
-        {
-            listener.Dispose();
-        }
-
-        await Task.WhenAll(_running.Select(r => r.AcceptLoop)).ConfigureAwait(false);
-        foreach (DnsDiscovery discovery in _discoveries)
-        {
-            await discovery.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (ActiveHealthChecker checker in _checkers)
-        {
-            await checker.DisposeAsync().ConfigureAwait(false);
-        }
-
-        int open = _connections.Count;
-        Draining(_logger, open, drain.TotalSeconds);
-        _shutdown.Cancel(); // connections still waiting for a header, first bytes or a backend give up now
+        await _changes.WaitAsync().ConfigureAwait(false); // a reload in progress finishes first
         try
         {
-            await Task.WhenAll(_connections.Keys).WaitAsync(drain, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            int left = _connections.Count;
-            foreach ((_, ConnectionHandler handler, _) in _running)
+            _stopAccepting.Cancel(); // also frees an accept loop waiting for a listener slot
+            foreach (ListenerSocket socket in _sockets.Values)
             {
-                handler.AbortAll();
+                await socket.StopAsync().ConfigureAwait(false);
             }
 
-            await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
-            Aborted(_logger, left);
+            foreach (RunningListener listener in _listeners)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            int open = _connections.Count;
+            Draining(_logger, open, drain.TotalSeconds);
+            _shutdown.Cancel(); // connections still waiting for a header, first bytes or a backend give up now
+            try
+            {
+                await Task.WhenAll(_connections.Keys).WaitAsync(drain, _context.Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                int left = _connections.Count;
+                foreach (ConnectionHandler handler in AllHandlers)
+                {
+                    handler.AbortAll();
+                }
+
+                await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+                Aborted(_logger, left);
+            }
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
@@ -213,9 +252,60 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         _shutdown.Dispose();
         _stopAccepting.Dispose();
+        _changes.Dispose();
         if (_ownsMetrics)
         {
-            _metrics.Dispose();
+            _context.Metrics.Dispose();
+        }
+    }
+
+    // Binds every address given, all or none: on a failure the ones bound here are closed and the error propagates.
+    private Dictionary<IPEndPoint, ListenerSocket> BindAll(IEnumerable<(IPEndPoint EndPoint, RunningListener Target)> addresses, Dictionary<IPEndPoint, ListenerSocket> existing)
+    {
+        var sockets = new Dictionary<IPEndPoint, ListenerSocket>(existing);
+        var bound = new List<ListenerSocket>();
+        try
+        {
+            foreach ((IPEndPoint endPoint, RunningListener target) in addresses)
+            {
+                ListenerSocket socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger, _stopAccepting.Token);
+                bound.Add(socket);
+                sockets.Add(endPoint, socket);
+            }
+        }
+        catch
+        {
+            foreach (ListenerSocket socket in bound)
+            {
+                socket.StopAsync().GetAwaiter().GetResult(); // never started: completes at once
+            }
+
+            throw;
+        }
+
+        return sockets;
+    }
+
+    private void StartAccepting(IEnumerable<ListenerSocket> sockets)
+    {
+        foreach (ListenerSocket socket in sockets.ToList())
+        {
+            Listening(_logger, socket.LocalEndPoint);
+            socket.Start(Track, _shutdown.Token);
+        }
+    }
+
+    // Handlers and removed listeners are kept while they have connections (for drain, status, abort), then forgotten.
+    private void PruneFinished()
+    {
+        foreach (RunningListener listener in _listeners)
+        {
+            listener.PruneHandlers();
+        }
+
+        lock (_removed)
+        {
+            _removed.RemoveAll(listener => listener.Handlers.All(h => h.ActiveCount == 0));
         }
     }
 

@@ -13,6 +13,7 @@ namespace TcpLb.Model;
 internal sealed class BackendState
 {
     private readonly TimeProvider _time;
+    private BackendOptions _options;
     private int _activeConnections;
     private int _checkedUp = 1;
     private long _ejectedUntil;
@@ -22,7 +23,7 @@ internal sealed class BackendState
 
     public BackendState(BackendOptions options, TimeProvider time)
     {
-        Options = options;
+        _options = options;
         _time = time;
         Name = options.Address switch
         {
@@ -32,7 +33,24 @@ internal sealed class BackendState
         _upSince = long.MinValue; // up from the start: no slow start for the first run
     }
 
-    public BackendOptions Options { get; }
+    /// <summary>The settings; a reload may replace them (<see cref="Reconfigure"/>), never the address.</summary>
+    public BackendOptions Options => Volatile.Read(ref _options);
+
+    /// <summary>
+    /// A reload kept this backend (same address) with other settings (weight, limit, slow start, backup): it keeps
+    /// its health and connection count. The pool publishes a new snapshot right after, so policies rebuild their tables.
+    /// </summary>
+    public void Reconfigure(BackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Address.Equals(_options.Address))
+        {
+            throw new ArgumentException($"a backend keeps its address ({Name}); {options.Address} is another backend", nameof(options));
+        }
+
+        Volatile.Write(ref _options, options);
+        NotifyLoadChanged(); // its weight or limit may have changed
+    }
 
     /// <summary>The address as written in logs and metrics labels.</summary>
     public string Name { get; }

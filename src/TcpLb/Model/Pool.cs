@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
 
@@ -15,11 +16,12 @@ internal sealed class Pool
     private readonly TimeProvider _time;
     private readonly Lock _updates = new();
     private PoolSnapshot _current;
+    private ILoadBalancingPolicy _policy;
 
     public Pool(string name, ILoadBalancingPolicy policy, IEnumerable<BackendOptions> backends, TimeProvider time)
     {
         Name = name;
-        Policy = policy;
+        _policy = policy;
         _time = time;
         _current = PoolSnapshot.Empty;
         SetBackends(backends);
@@ -28,7 +30,8 @@ internal sealed class Pool
     /// <summary>The pool's name in logs and metrics.</summary>
     public string Name { get; }
 
-    public ILoadBalancingPolicy Policy { get; }
+    /// <summary>The balancing policy; a reload may swap it (<see cref="SetPolicy"/>).</summary>
+    public ILoadBalancingPolicy Policy => Volatile.Read(ref _policy);
 
     /// <summary>The current members; read once per choice.</summary>
     public PoolSnapshot Current => Volatile.Read(ref _current);
@@ -43,42 +46,89 @@ internal sealed class Pool
     public BackendState? Choose(in BalancingContext context)
     {
         PoolSnapshot snapshot = Current;
-        if (snapshot.AnyPrimaryHealthy())
+        BackendState? chosen = Choose(snapshot, context);
+
+        // A reload or a DNS change may have swapped the members after this choice read them, and the old ones now
+        // drain: choose among the new ones (bounded: members rarely change twice within one choice).
+        for (int retry = 0; chosen is null && retry < 3 && !ReferenceEquals(Current, snapshot); retry++)
         {
-            return Policy.Choose(snapshot.Primaries, context);
+            snapshot = Current;
+            chosen = Choose(snapshot, context);
         }
 
-        return Policy.Choose(snapshot.Backups, context);
+        return chosen;
+    }
+
+    private BackendState? Choose(PoolSnapshot snapshot, in BalancingContext context)
+    {
+        ILoadBalancingPolicy policy = Policy;
+        return policy.Choose(snapshot.AnyPrimaryHealthy() ? snapshot.Primaries : snapshot.Backups, context);
     }
 
     /// <summary>
-    /// Makes <paramref name="backends"/> the members. A backend whose options are unchanged keeps its state
-    /// (health, connections); a removed one drains; a new one starts up.
+    /// Makes <paramref name="backends"/> the members, matched to the current ones by address: a backend that stays
+    /// keeps its state (health, connections) even when its settings (weight, limit, slow start, backup) change; a
+    /// removed one drains; a new one starts up. A later entry with an address already listed is ignored.
     /// </summary>
     public void SetBackends(IEnumerable<BackendOptions> backends)
     {
         lock (_updates)
         {
             PoolSnapshot old = Current;
-            var existing = old.Primaries.Backends.Concat(old.Backups.Backends).Concat(old.Draining).ToDictionary(b => b.Options);
+            var staying = new Dictionary<EndPoint, BackendState>();
+            foreach (BackendState backend in old.Primaries.Backends.Concat(old.Backups.Backends))
+            {
+                staying.TryAdd(backend.Address, backend);
+            }
+
             var members = new List<BackendState>();
-            foreach (BackendOptions options in backends.Distinct())
+            var listed = new HashSet<EndPoint>();
+            foreach (BackendOptions options in backends)
             {
-                members.Add(existing.Remove(options, out BackendState? kept) && !kept.IsDraining ? kept : new BackendState(options, _time));
+                if (!listed.Add(options.Address))
+                {
+                    continue;
+                }
+
+                if (staying.Remove(options.Address, out BackendState? kept))
+                {
+                    if (!kept.Options.Equals(options))
+                    {
+                        kept.Reconfigure(options);
+                    }
+
+                    members.Add(kept);
+                }
+                else
+                {
+                    // New, or listed again while draining: a fresh state (the draining one stays with its old connections).
+                    members.Add(new BackendState(options, _time));
+                }
             }
 
-            foreach (BackendState leaving in existing.Values)
-            {
-                leaving.MarkDraining();
-            }
-
-            // Draining backends are kept (for status and metrics) until their last connection is gone.
-            ImmutableArray<BackendState> draining = [.. existing.Values.Where(b => b.ActiveConnections > 0)];
+            // Draining backends are kept (for status and metrics) until their last connection is gone (PruneDrained).
+            ImmutableArray<BackendState> draining = [.. old.Draining.Where(b => b.ActiveConnections > 0).Concat(staying.Values)];
             long version = Interlocked.Increment(ref s_versions);
             Volatile.Write(ref _current, new PoolSnapshot(
                 new PoolTier([.. members.Where(b => !b.IsBackup)], version),
                 new PoolTier([.. members.Where(b => b.IsBackup)], version),
                 draining));
+
+            // Only now, so that a choice that finds the old members draining also finds the new snapshot (see Choose).
+            foreach (BackendState leaving in staying.Values)
+            {
+                leaving.MarkDraining();
+            }
+        }
+    }
+
+    /// <summary>Balances new choices with <paramref name="policy"/> (a reload changed it); the members stay.</summary>
+    public void SetPolicy(ILoadBalancingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        lock (_updates)
+        {
+            Volatile.Write(ref _policy, policy);
         }
     }
 

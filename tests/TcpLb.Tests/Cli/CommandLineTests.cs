@@ -18,7 +18,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--balance", "fastest" }, "--balance: 'fastest' is not one of")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80,weight=0" }, "--backend: 'weight=0' is not a backend setting")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--health-check", "icmp" }, "--health-check: 'icmp' is not one of none, tcp, http")]
-    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--health-fall", "0" }, "--health-rise/--health-fall: must be at least 1")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--health-fall", "0" }, "--health-fall: '0' must be at least 1")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "10.0.0.1:80" }, "--dns: '10.0.0.1:80' is an address, not a name to resolve")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "router.local:80", "--dns-srv", "_http._tcp.router" }, "--dns-srv: give either --dns or --dns-srv")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--retries", "-1" }, "--retries: '-1' must be 0 or more")]

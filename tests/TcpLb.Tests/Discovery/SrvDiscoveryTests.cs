@@ -98,7 +98,7 @@ public sealed class SrvDiscoveryTests
     }
 
     [Fact]
-    public async Task A_changed_srv_weight_replaces_the_backend_and_the_old_one_drains()
+    public async Task A_changed_srv_weight_keeps_the_backend_with_its_health_and_connections()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
         await using var dns = new DiscoveryUnderTest(Routers);
@@ -110,8 +110,9 @@ public sealed class SrvDiscoveryTests
         dns.AnswerSrv(Srv("a.node.consul.", port: 8080, priority: 1, weight: 10, "10.0.0.1"));
         dns.AdvanceOneInterval();
 
-        Assert.Equal(10, Assert.Single(dns.Pool.Current.Primaries.Backends).Weight);
-        Assert.True(old.IsDraining); // options are the backend's identity: new settings, new state
+        Assert.Same(old, Assert.Single(dns.Pool.Current.Primaries.Backends)); // the address is the backend's identity
+        Assert.Equal(10, old.Weight);
+        Assert.False(old.IsDraining);
         Assert.Equal(1, old.ActiveConnections);
     }
 

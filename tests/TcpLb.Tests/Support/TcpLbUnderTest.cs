@@ -29,17 +29,26 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
     /// <summary>Starts with <paramref name="options"/>; its Listen is replaced by 127.0.0.1:0 unless given.</summary>
     public static TcpLbUnderTest Start(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null)
     {
-        var logs = new CapturingLoggerProvider();
-        ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         if (options.Listen.Count == 0)
         {
             options = options with { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] };
         }
 
-        var server = new TcpLbServer([options], time ?? TimeProvider.System, loggers, metrics);
+        return StartAll([options], time, metrics);
+    }
+
+    /// <summary>Starts with several listeners, each on the addresses it names.</summary>
+    public static TcpLbUnderTest StartAll(IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null)
+    {
+        var logs = new CapturingLoggerProvider();
+        ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics);
         server.Start();
         return new TcpLbUnderTest(server, logs, loggers);
     }
+
+    /// <summary>The loggers the server writes to (and whose lines <see cref="Logs"/> keeps), for parts a test builds around it.</summary>
+    public ILoggerFactory Loggers => _loggers;
 
     /// <summary>Options for one listener with the given backends; everything else at its default.</summary>
     public static ListenerOptions Options(params EndPoint[] backends) =>

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using TcpLb.Configuration;
+using TcpLb.Configuration.File;
+
+namespace TcpLb.Cli;
+
+/// <summary>
+/// <c>tcplb validate --config FILE</c> (as <c>nginx -t</c>): loads the file exactly as <c>tcplb run</c> and a
+/// reload would, and prints every problem, one line each with its path in the file (exit code 1), or a one-line
+/// summary (exit code 0).
+/// </summary>
+internal static class ValidateCommand
+{
+    public static Command Build()
+    {
+        Option<string?> config = ConfigFlag.Build();
+        var command = new Command("validate", $"Check a config file (default ./{ConfigFile.DefaultName}) and report every problem, with its path in the file.") { config };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string path = parsed.GetValue(config) ?? ConfigFile.DefaultName;
+            ConfigLoadResult loaded = ConfigFile.Load(path);
+            if (!loaded.IsValid)
+            {
+                foreach (string problem in loaded.Problems)
+                {
+                    await Console.Error.WriteLineAsync($"{path}: {problem}").ConfigureAwait(false);
+                }
+
+                await Console.Error.WriteLineAsync($"{path}: {Count(loaded.Problems.Count, "problem")}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await Console.Out.WriteLineAsync($"{path}: ok: {Summary(loaded.Options!)}").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>"2 listeners, 5 backends, 1 DNS discovery".</summary>
+    public static string Summary(TcpLbOptions options)
+    {
+        int backends = options.Listeners.Sum(listener => listener.Backends.Count);
+        int discoveries = options.Listeners.Count(listener => listener.Discovery is not null);
+        string summary = $"{Count(options.Listeners.Count, "listener")}, {Count(backends, "backend")}";
+        return discoveries == 0 ? summary : $"{summary}, {Count(discoveries, "DNS discovery", "DNS discoveries")}";
+    }
+
+    private static string Count(int count, string one, string? many = null) => count == 1 ? $"1 {one}" : $"{count} {many ?? one + "s"}";
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using TcpLb.Diagnostics;
+using TcpLb.Discovery;
+using TcpLb.Forwarding;
+
+namespace TcpLb.Hosting;
+
+/// <summary>What every running listener shares: the clock, logs (the access log too), metrics, the process's connection budget, one DNS resolver.</summary>
+internal sealed class ListenerContext(TimeProvider time, ILoggerFactory loggers, TcpLbMetrics metrics, ConnectionBudget processBudget)
+{
+    private IDnsResolver? _resolver;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("TcpLb");
+
+    public TcpLbMetrics Metrics { get; } = metrics;
+
+    /// <summary>The access log: its own category, so it can be switched off or routed apart.</summary>
+    public ILogger AccessLog { get; } = loggers.CreateLogger(Forwarding.AccessLog.Category);
+
+    public ConnectionBudget ProcessBudget { get; } = processBudget;
+
+    /// <summary>Created on first use: a process without DNS discovery never builds one.</summary>
+    public IDnsResolver Resolver => LazyInitializer.EnsureInitialized(ref _resolver, () => new DnsClientResolver());
+}
