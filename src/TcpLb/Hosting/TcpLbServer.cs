@@ -97,6 +97,8 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             throw;
         }
 
+        SocketActivation.CloseUnclaimed(_logger);
+
         foreach (ActiveHealthChecker checker in _checkers)
         {
             checker.Start();
