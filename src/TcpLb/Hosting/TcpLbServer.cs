@@ -175,14 +175,16 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
 
         int open = _connections.Count;
         Draining(_logger, open, drain.TotalSeconds);
-        _shutdown.Cancel(); // connections still waiting for a header, first bytes or a backend give up now
         try
         {
+            // Accepted connections still waiting for a header, first bytes or a backend slot are served too:
+            // their client is connected, and in a binary upgrade no other process will see it.
             await Task.WhenAll(_connections.Keys).WaitAsync(drain, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             int left = _connections.Count;
+            _shutdown.Cancel(); // those still waiting give up now
             foreach ((_, ConnectionHandler handler, _) in _running)
             {
                 handler.AbortAll();

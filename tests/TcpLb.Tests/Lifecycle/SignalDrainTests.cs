@@ -74,6 +74,33 @@ public sealed class SignalDrainTests
         }
     }
 
+    [Fact]
+    public async Task A_client_accepted_but_silent_when_SIGTERM_comes_is_still_served()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
+        await using var backend = new ProxyEchoBackend();
+        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "30s", cancellationToken);
+        using (tcplb)
+        {
+            // Client-first: tcplb waits for this client's first bytes before it dials. The backlog is FIFO, so once
+            // the client connected after it was served, tcplb has accepted the silent one too.
+            using Socket silent = await Net.ConnectAsync(target, cancellationToken);
+            using (Socket after = await Net.ConnectAsync(target, cancellationToken))
+            {
+                await EchoAsync(after, "accepted after the silent one", cancellationToken);
+            }
+
+            tcplb.Signal(PosixSignal.SIGTERM);
+            await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("Stopped accepting", StringComparison.Ordinal), "tcplb says it stopped accepting", cancellationToken);
+
+            await EchoAsync(silent, "first bytes after the signal", cancellationToken);
+            silent.Shutdown(SocketShutdown.Send);
+            Assert.Equal("fin", await Net.ReadEndAsync(silent, cancellationToken));
+            Assert.Equal(0, await tcplb.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        }
+    }
+
     private static async Task<(PeerProcess Tcplb, IPEndPoint Target)> StartAsync(ProxyEchoBackend backend, string drainTimeout, CancellationToken cancellationToken)
     {
         int port = LoopbackPorts.Free();
