@@ -3,10 +3,10 @@
 # findings fail the publish) and runs the tests that drive that binary for real (AotBinaryTests):
 # bytes forwarded after a PROXY v1/v2 header, a socket passed by systemd-socket-activate, SIGTERM.
 # Publishing takes 2-4 minutes here, which is why CI does not run it on every change.
-# Usage: packaging/aot-smoke.sh [output directory, default out-aot]
+# Usage: packaging/aot-smoke.sh [output directory, default out/aot]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-out-aot}
+out=${1:-out/aot}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
