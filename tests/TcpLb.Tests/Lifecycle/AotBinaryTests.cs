@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
@@ -44,7 +43,7 @@ public sealed class AotBinaryTests
         using PeerProcess tcplb = PeerProcess.Start(binary, arguments, PeerProcess.NewDirectory("aot"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 
-        await EchoThroughAsync(port, 64 * 1024, cancellationToken);
+        await ProxyEchoBackend.AssertWholeConnectionAsync(port, 64 * 1024, cancellationToken);
         Assert.Equal(1, version == "v1" ? backend.V1Connections : backend.V2Connections);
 
         tcplb.Signal(PosixSignal.SIGTERM);
@@ -65,17 +64,7 @@ public sealed class AotBinaryTests
         using PeerProcess tcplb = PeerProcess.Start(activate, arguments, PeerProcess.NewDirectory("aot-activation"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 
-        await EchoThroughAsync(port, 1000, cancellationToken);
+        await ProxyEchoBackend.AssertWholeConnectionAsync(port, 1000, cancellationToken);
         Assert.Contains($"Accepting on socket 3 (unknown) passed by systemd for 127.0.0.1:{port}", tcplb.Output, StringComparison.Ordinal);
-    }
-
-    private static async Task EchoThroughAsync(int port, int length, CancellationToken cancellationToken)
-    {
-        using Socket client = await Net.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-        byte[] sent = new byte[length];
-        Random.Shared.NextBytes(sent);
-        await client.SendAsync(sent, SocketFlags.None, cancellationToken);
-        client.Shutdown(SocketShutdown.Send);
-        Assert.Equal(sent, await Net.ReadToEndAsync(client, cancellationToken));
     }
 }

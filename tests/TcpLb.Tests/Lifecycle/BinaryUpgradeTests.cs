@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
@@ -33,7 +32,7 @@ public sealed class BinaryUpgradeTests
 
         // A long connection on A (B does not run yet): A must keep serving it after SIGTERM.
         using Socket longLived = await Net.ConnectAsync(target, cancellationToken);
-        await EchoAsync(longLived, "served by A", cancellationToken);
+        await ProxyEchoBackend.AssertEchoesAsync(longLived, "served by A", cancellationToken);
         int v1BeforeB = backend.V1Connections;
         Assert.Equal(0, backend.V2Connections);
 
@@ -44,7 +43,7 @@ public sealed class BinaryUpgradeTests
         await TcpLbUnderTest.WaitUntilAsync(() => holder.Count("Stopped accepting") == 1, "A closed its listener", cancellationToken);
 
         // A drains: its long connection still works, and A waits for it.
-        await EchoAsync(longLived, "still served by A while it drains", cancellationToken);
+        await ProxyEchoBackend.AssertEchoesAsync(longLived, "still served by A while it drains", cancellationToken);
         Assert.Null(holder.ExitCode(a));
         longLived.Shutdown(SocketShutdown.Send);
         Assert.Equal("fin", await Net.ReadEndAsync(longLived, cancellationToken));
@@ -60,13 +59,5 @@ public sealed class BinaryUpgradeTests
         Assert.True(v1BeforeB >= 50 && completed >= 150, $"completed {completed}");
         Assert.Null(holder.ExitCode(b));
         Assert.Equal(1, holder.Count("Stopped accepting"));
-    }
-
-    // One round trip through TcpLb and the echoing backend.
-    private static async Task EchoAsync(Socket socket, string text, CancellationToken cancellationToken)
-    {
-        byte[] sent = Encoding.ASCII.GetBytes(text);
-        await socket.SendAsync(sent, SocketFlags.None, cancellationToken);
-        Assert.Equal(text, Encoding.ASCII.GetString(await Net.ReadExactlyAsync(socket, sent.Length, cancellationToken)));
     }
 }

@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using TcpLb.ProxyProtocol;
+using TcpLb.Tests.Support;
+using Xunit;
 
 namespace TcpLb.Tests.Lifecycle;
 
@@ -102,6 +105,25 @@ internal sealed class ProxyEchoBackend : IAsyncDisposable
                 // A reset from TcpLb (drain deadline) or the test ending.
             }
         }
+    }
+
+    /// <summary>One round trip on an open connection through TcpLb to this backend: <paramref name="text"/> comes back.</summary>
+    public static async Task AssertEchoesAsync(Socket client, string text, CancellationToken cancellationToken)
+    {
+        byte[] sent = Encoding.ASCII.GetBytes(text);
+        await client.SendAsync(sent, SocketFlags.None, cancellationToken);
+        Assert.Equal(text, Encoding.ASCII.GetString(await Net.ReadExactlyAsync(client, sent.Length, cancellationToken)));
+    }
+
+    /// <summary>A whole connection through TcpLb on 127.0.0.1:<paramref name="port"/>: <paramref name="length"/> random bytes, FIN, every byte back, FIN.</summary>
+    public static async Task AssertWholeConnectionAsync(int port, int length, CancellationToken cancellationToken)
+    {
+        using Socket client = await Net.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        byte[] sent = new byte[length];
+        Random.Shared.NextBytes(sent);
+        await client.SendAsync(sent, SocketFlags.None, cancellationToken);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(sent, await Net.ReadToEndAsync(client, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

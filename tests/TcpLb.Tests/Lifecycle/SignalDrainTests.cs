@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 using TcpLb.Testing;
 using TcpLb.Tests.Cli;
 using TcpLb.Tests.Support;
@@ -28,7 +27,7 @@ public sealed class SignalDrainTests
         using (tcplb)
         {
             using Socket open = await Net.ConnectAsync(target, cancellationToken);
-            await EchoAsync(open, "before the signal", cancellationToken);
+            await ProxyEchoBackend.AssertEchoesAsync(open, "before the signal", cancellationToken);
 
             tcplb.Signal(signal);
             await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("Stopped accepting", StringComparison.Ordinal), "tcplb says it stopped accepting", cancellationToken);
@@ -39,7 +38,7 @@ public sealed class SignalDrainTests
 
             // Well past System.CommandLine's own 2 s termination grace: the connection is still served.
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
-            await EchoAsync(open, "during the drain", cancellationToken);
+            await ProxyEchoBackend.AssertEchoesAsync(open, "during the drain", cancellationToken);
             Assert.False(tcplb.HasExited, tcplb.Output);
 
             open.Shutdown(SocketShutdown.Send);
@@ -61,7 +60,7 @@ public sealed class SignalDrainTests
         using (tcplb)
         {
             using Socket open = await Net.ConnectAsync(target, cancellationToken);
-            await EchoAsync(open, "a client that never leaves", cancellationToken);
+            await ProxyEchoBackend.AssertEchoesAsync(open, "a client that never leaves", cancellationToken);
 
             var sinceSignal = Stopwatch.StartNew();
             tcplb.Signal(signal);
@@ -88,13 +87,13 @@ public sealed class SignalDrainTests
             using Socket silent = await Net.ConnectAsync(target, cancellationToken);
             using (Socket after = await Net.ConnectAsync(target, cancellationToken))
             {
-                await EchoAsync(after, "accepted after the silent one", cancellationToken);
+                await ProxyEchoBackend.AssertEchoesAsync(after, "accepted after the silent one", cancellationToken);
             }
 
             tcplb.Signal(PosixSignal.SIGTERM);
             await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("Stopped accepting", StringComparison.Ordinal), "tcplb says it stopped accepting", cancellationToken);
 
-            await EchoAsync(silent, "first bytes after the signal", cancellationToken);
+            await ProxyEchoBackend.AssertEchoesAsync(silent, "first bytes after the signal", cancellationToken);
             silent.Shutdown(SocketShutdown.Send);
             Assert.Equal("fin", await Net.ReadEndAsync(silent, cancellationToken));
             Assert.Equal(0, await tcplb.WaitForExitAsync(TimeSpan.FromSeconds(15)));
@@ -116,13 +115,5 @@ public sealed class SignalDrainTests
             tcplb.Dispose();
             throw;
         }
-    }
-
-    // One round trip through TcpLb and the echoing backend.
-    private static async Task EchoAsync(Socket socket, string text, CancellationToken cancellationToken)
-    {
-        byte[] sent = Encoding.ASCII.GetBytes(text);
-        await socket.SendAsync(sent, SocketFlags.None, cancellationToken);
-        Assert.Equal(text, Encoding.ASCII.GetString(await Net.ReadExactlyAsync(socket, sent.Length, cancellationToken)));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using TcpLb.Hosting;
 using TcpLb.Testing;
 using TcpLb.Tests.Cli;
@@ -75,21 +74,12 @@ public sealed class SocketActivationTests
 
         Assert.Contains($"Accepting on socket 3 (public) passed by systemd for 127.0.0.1:{inherited}", tcplb.Output, StringComparison.Ordinal);
         Assert.Contains($"Closing socket 4 (spare) passed by systemd: 127.0.0.1:{unmatched} is no configured listener", tcplb.Output, StringComparison.Ordinal);
-        await EchoThroughAsync(inherited, cancellationToken);
-        await EchoThroughAsync(bound, cancellationToken);
+        await ProxyEchoBackend.AssertWholeConnectionAsync(inherited, 1000, cancellationToken);
+        await ProxyEchoBackend.AssertWholeConnectionAsync(bound, 1000, cancellationToken);
 
         // Nobody else holds the unmatched socket: once tcplb closed it, its port refuses.
         SocketException refused = await Assert.ThrowsAsync<SocketException>(() => Net.ConnectAsync(new IPEndPoint(IPAddress.Loopback, unmatched), cancellationToken));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.Equal(2, backend.V1Connections);
-    }
-
-    private static async Task EchoThroughAsync(int port, CancellationToken cancellationToken)
-    {
-        using Socket client = await Net.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-        byte[] sent = Encoding.ASCII.GetBytes($"through {port}");
-        await client.SendAsync(sent, SocketFlags.None, cancellationToken);
-        client.Shutdown(SocketShutdown.Send);
-        Assert.Equal(sent, await Net.ReadToEndAsync(client, cancellationToken));
     }
 }
