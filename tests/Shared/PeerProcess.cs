@@ -55,10 +55,12 @@ internal sealed class PeerProcess : IDisposable
 
     public static string NewDirectory(string name) => System.IO.Directory.CreateTempSubdirectory($"tcplb-{name}-").FullName;
 
-    public static PeerProcess Start(string executable, IEnumerable<string> arguments, string directory, IDictionary<string, string>? environment = null)
+    /// <summary>Starts <paramref name="executable"/>; with <paramref name="redirectInput"/>, <see cref="WriteLine"/> feeds its standard input.</summary>
+    public static PeerProcess Start(string executable, IEnumerable<string> arguments, string directory, IDictionary<string, string>? environment = null, bool redirectInput = false)
     {
         var start = new ProcessStartInfo(executable, arguments)
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -92,8 +94,18 @@ internal sealed class PeerProcess : IDisposable
         }
     }
 
+    /// <summary>Writes one line to its standard input (started with <c>redirectInput</c>).</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Sends a signal by PID (SIGTERM, SIGHUP...).</summary>
-    public void Signal(System.Runtime.InteropServices.PosixSignal signal)
+    public void Signal(System.Runtime.InteropServices.PosixSignal signal) => Signal(_process.Id, signal);
+
+    /// <summary>Sends a signal to the process <paramref name="pid"/>, e.g. a child this process started.</summary>
+    public static void Signal(int pid, System.Runtime.InteropServices.PosixSignal signal)
     {
         int number = signal switch
         {
@@ -102,7 +114,7 @@ internal sealed class PeerProcess : IDisposable
             System.Runtime.InteropServices.PosixSignal.SIGQUIT => 3,
             _ => 15,
         };
-        using Process kill = Process.Start("kill", [$"-{number}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using Process kill = Process.Start("kill", [$"-{number}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit(5000);
     }
 

@@ -30,6 +30,8 @@ internal static class TcpLbCommandLine
             return 2;
         }
 
-        return await parsed.InvokeAsync().ConfigureAwait(false);
+        // Signals belong to the host (SIGTERM/SIGINT start the drain): System.CommandLine's own handling would
+        // end the process 2 s after the signal, in the middle of a drain, with exit code 143/130.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,7 @@ internal static class TcpLbHost
         ConfigureLogging(builder.Logging, options.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
+        builder.Services.AddSystemd(); // only under systemd: READY=1 after every hosted service started (listeners bound)
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new TcpLbServer(options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         if (options.Admin.Enabled)

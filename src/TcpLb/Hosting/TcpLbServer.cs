@@ -54,6 +54,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         }
 
         Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
+        SocketActivation.CloseUnclaimed(_logger); // inherited sockets no listener took
         _listeners = listeners;
         _sockets = sockets;
         StartAccepting(sockets.Values);
@@ -64,6 +65,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
     {
         List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
         Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
+        SocketActivation.CloseUnclaimed(_logger); // inherited sockets no listener took
         foreach (RunningListener listener in listeners)
         {
             listener.StartHealthChecks();
@@ -224,14 +226,16 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
 
             int open = _connections.Count;
             Draining(_logger, open, drain.TotalSeconds);
-            _shutdown.Cancel(); // connections still waiting for a header, first bytes or a backend give up now
             try
             {
+                // Accepted connections still waiting for a header, first bytes or a backend slot are served too:
+                // their client is connected, and in a binary upgrade no other process will see it.
                 await Task.WhenAll(_connections.Keys).WaitAsync(drain, _context.Time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 int left = _connections.Count;
+                _shutdown.Cancel(); // those still waiting give up now
                 foreach (ConnectionHandler handler in AllHandlers)
                 {
                     handler.AbortAll();

@@ -23,6 +23,12 @@ internal sealed partial class SocketListener : IDisposable
     /// <summary>Binds and listens now, so that "accepting" means "ready". <c>[::]</c> also accepts IPv4 (dual-stack).</summary>
     public static SocketListener Bind(IPEndPoint endPoint, TimeProvider time, ILogger logger)
     {
+        // A socket systemd passed for this address is already bound and listening, maybe shared with the process we replace.
+        if (Hosting.SocketActivation.TakeListener(endPoint, logger) is { } inherited)
+        {
+            return new SocketListener(inherited, time, logger);
+        }
+
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
