@@ -11,8 +11,11 @@ namespace TcpLb.Transport;
 /// </summary>
 internal static class SocketPump
 {
-    /// <summary>Copies what <paramref name="socket"/> receives into <paramref name="writer"/> until FIN, reset or abort; completes the writer.</summary>
-    public static async Task<PumpEnd> ReceiveAsync(Socket socket, PipeWriter writer, TrafficMeter meter)
+    /// <summary>
+    /// Copies what <paramref name="socket"/> receives into <paramref name="writer"/> until FIN, reset or abort;
+    /// completes the writer, then tells <paramref name="observer"/> (as <paramref name="loop"/>) how it ended.
+    /// </summary>
+    public static async Task<PumpEnd> ReceiveAsync(Socket socket, PipeWriter writer, TrafficMeter meter, IPumpObserver? observer = null, PumpLoop loop = PumpLoop.ClientReceive)
     {
         PumpEnd end = PumpEnd.Fin;
         try
@@ -45,15 +48,17 @@ internal static class SocketPump
         }
 
         await writer.CompleteAsync(end == PumpEnd.Fin ? null : new SourceAbortedException()).ConfigureAwait(false);
+        observer?.LoopEnded(loop, end);
         return end;
     }
 
     /// <summary>
     /// Sends what <paramref name="reader"/> yields to <paramref name="socket"/>. <paramref name="prefix"/> (a PROXY
     /// header) leaves in the same send as the first bytes already waiting, if any (rule 22). When the pipe
-    /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing.
+    /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing. Tells
+    /// <paramref name="observer"/> (as <paramref name="loop"/>) how it ended.
     /// </summary>
-    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, PooledPrefix prefix = default)
+    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, PooledPrefix prefix = default, IPumpObserver? observer = null, PumpLoop loop = PumpLoop.BackendSend)
     {
         try
         {
@@ -76,6 +81,7 @@ internal static class SocketPump
                 {
                     socket.Shutdown(SocketShutdown.Send);
                     await reader.CompleteAsync().ConfigureAwait(false);
+                    observer?.LoopEnded(loop, PumpEnd.Fin);
                     return PumpEnd.Fin;
                 }
             }
@@ -84,7 +90,9 @@ internal static class SocketPump
         {
             // The source's reset (or our abort) ends this side without a FIN; the watcher resets it.
             await reader.CompleteAsync().ConfigureAwait(false);
-            return exception is InvalidOperationException or SourceAbortedException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            PumpEnd end = exception is InvalidOperationException or SourceAbortedException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            observer?.LoopEnded(loop, end);
+            return end;
         }
     }
 
