@@ -20,10 +20,17 @@ internal static class SocketPump
         PumpEnd end = PumpEnd.Fin;
         try
         {
+            bool moreWaiting = false;
             while (true)
             {
-                // Wait for data without holding memory: idle connections cost no buffer.
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // Wait for data without holding memory: idle connections cost no buffer. After a read that filled
+                // its whole buffer more is almost surely waiting (a bulk transfer): read at once, one system call
+                // less per buffer. Only when a transfer ends exactly on a buffer boundary does that read wait
+                // holding its buffer, until the next bytes or the end of the connection.
+                if (!moreWaiting)
+                {
+                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
 
                 Memory<byte> buffer = writer.GetMemory(SocketPipeOptions.MinimumSegmentSize);
                 int received = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
@@ -31,6 +38,8 @@ internal static class SocketPump
                 {
                     break; // FIN: this direction is over, the pipe's completion carries it on
                 }
+
+                moreWaiting = received == buffer.Length;
 
                 writer.Advance(received);
                 meter.Record(received);
