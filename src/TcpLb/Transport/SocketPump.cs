@@ -7,7 +7,8 @@ namespace TcpLb.Transport;
 /// <summary>
 /// The two copy loops of one direction: a socket into a pipe, and a pipe into a socket. Nothing is
 /// allocated per read or write: socket operations complete through the socket's cached event args,
-/// pipe segments are pooled, and an idle socket holds no buffer (zero-byte receive first).
+/// pipe segments are pooled, and an idle socket holds no buffer (zero-byte receive first, except right after
+/// a read that filled its whole buffer).
 /// </summary>
 internal static class SocketPump
 {
