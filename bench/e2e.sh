@@ -9,7 +9,7 @@
 # ratios to HAProxy and to `none` into bench/results/e2e-<date>-<host>.md. See bench/README.md.
 set -euo pipefail
 
-invocation="bench/e2e.sh $*"
+invocation="bench/e2e.sh${*:+ $*}"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lb_bench=${TCPLB_LB_BENCH:-$repo/../shared/bench/lb-bench.sh}
 
