@@ -305,25 +305,15 @@ internal sealed class ConnectionHandler
     {
         Socket backend = connection.Backend!;
         using var watchdog = new ConnectionWatchdog(connection, _options.Timeouts, _time);
-        await Task.WhenAll(
-            Watch(clientReceive, CloseReason.ClientReset, null),
-            Watch(SocketPump.SendAsync(backend, connection.ClientToBackend.Reader, header), CloseReason.BackendReset, connection.Upstream),
-            Watch(SocketPump.ReceiveAsync(backend, connection.BackendToClient.Writer, connection.Downstream), CloseReason.BackendReset, null),
-            Watch(SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader), CloseReason.ClientReset, connection.Downstream)).ConfigureAwait(false);
 
-        // A reset on one side resets the other at once; a FIN passed on starts the half-closed clock.
-        async Task Watch(Task<PumpEnd> loop, CloseReason onReset, TrafficMeter? endedOnFin)
-        {
-            PumpEnd end = await loop.ConfigureAwait(false);
-            if (end == PumpEnd.Reset)
-            {
-                connection.Abort(onReset);
-            }
-            else if (end == PumpEnd.Fin && endedOnFin is not null)
-            {
-                endedOnFin.MarkEnded();
-                watchdog.Check();
-            }
-        }
+        // Each loop tells the watchdog how it ended as its last step, so a reset on one side resets the other
+        // at once whatever order these awaits run in; the client receive loop began before the watchdog existed.
+        Task<PumpEnd> backendSend = SocketPump.SendAsync(backend, connection.ClientToBackend.Reader, header, watchdog, PumpLoop.BackendSend);
+        Task<PumpEnd> backendReceive = SocketPump.ReceiveAsync(backend, connection.BackendToClient.Writer, connection.Downstream, watchdog, PumpLoop.BackendReceive);
+        Task<PumpEnd> clientSend = SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader, default, watchdog, PumpLoop.ClientSend);
+        watchdog.LoopEnded(PumpLoop.ClientReceive, await clientReceive.ConfigureAwait(false));
+        await backendSend.ConfigureAwait(false);
+        await backendReceive.ConfigureAwait(false);
+        await clientSend.ConfigureAwait(false);
     }
 }

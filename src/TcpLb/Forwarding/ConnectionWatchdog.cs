@@ -6,9 +6,10 @@ namespace TcpLb.Forwarding;
 /// <summary>
 /// The idle and half-closed timers of a pumping connection, as one timer that fires at the earliest
 /// deadline and re-arms itself when traffic moved the deadline on. Reads only the meters' timestamps:
-/// nothing runs per read.
+/// nothing runs per read. Also the observer of the four copy loops: how each ended decides what happens
+/// to the rest of the connection.
 /// </summary>
-internal sealed class ConnectionWatchdog : IDisposable
+internal sealed class ConnectionWatchdog : IDisposable, IPumpObserver
 {
     private readonly ProxiedConnection _connection;
     private readonly TimeoutOptions _timeouts;
@@ -53,6 +54,20 @@ internal sealed class ConnectionWatchdog : IDisposable
             {
                 // The connection ended while this check ran.
             }
+        }
+    }
+
+    /// <summary>A reset on one side resets the other at once; a FIN passed on starts the half-closed clock.</summary>
+    public void LoopEnded(PumpLoop loop, PumpEnd end)
+    {
+        if (end == PumpEnd.Reset)
+        {
+            _connection.Abort(loop is PumpLoop.ClientReceive or PumpLoop.ClientSend ? CloseReason.ClientReset : CloseReason.BackendReset);
+        }
+        else if (end == PumpEnd.Fin && loop is PumpLoop.BackendSend or PumpLoop.ClientSend)
+        {
+            (loop == PumpLoop.BackendSend ? _connection.Upstream : _connection.Downstream).MarkEnded();
+            Check();
         }
     }
 

@@ -97,7 +97,9 @@ internal sealed class ProxiedConnection
 
     /// <summary>
     /// Closes both sockets with a FIN (already sent by the send loops when the connection completed). The
-    /// shutdown first ends a receive still pending, which a bare close would turn into a reset.
+    /// shutdown first ends a receive still pending, which a bare close would turn into a reset. When both
+    /// directions ended in order, both FINs were received and passed on: nothing is pending, and the two
+    /// shutdown calls are skipped (two system calls less per connection; measured in bench/README.md).
     /// </summary>
     public void Close()
     {
@@ -106,15 +108,22 @@ internal sealed class ProxiedConnection
             _aborted = true;
         }
 
-        ShutdownAndClose(Client);
+        bool bothEnded = Upstream.Ended && Downstream.Ended;
+        ShutdownAndClose(Client, bothEnded);
         if (Backend is not null)
         {
-            ShutdownAndClose(Backend);
+            ShutdownAndClose(Backend, bothEnded);
         }
     }
 
-    private static void ShutdownAndClose(Socket socket)
+    private static void ShutdownAndClose(Socket socket, bool alreadyShutDown)
     {
+        if (alreadyShutDown)
+        {
+            socket.Dispose();
+            return;
+        }
+
         try
         {
             socket.Shutdown(SocketShutdown.Both);

@@ -7,20 +7,31 @@ namespace TcpLb.Transport;
 /// <summary>
 /// The two copy loops of one direction: a socket into a pipe, and a pipe into a socket. Nothing is
 /// allocated per read or write: socket operations complete through the socket's cached event args,
-/// pipe segments are pooled, and an idle socket holds no buffer (zero-byte receive first).
+/// pipe segments are pooled, and an idle socket holds no buffer (zero-byte receive first, except right after
+/// a read that filled its whole buffer).
 /// </summary>
 internal static class SocketPump
 {
-    /// <summary>Copies what <paramref name="socket"/> receives into <paramref name="writer"/> until FIN, reset or abort; completes the writer.</summary>
-    public static async Task<PumpEnd> ReceiveAsync(Socket socket, PipeWriter writer, TrafficMeter meter)
+    /// <summary>
+    /// Copies what <paramref name="socket"/> receives into <paramref name="writer"/> until FIN, reset or abort;
+    /// completes the writer, then tells <paramref name="observer"/> (as <paramref name="loop"/>) how it ended.
+    /// </summary>
+    public static async Task<PumpEnd> ReceiveAsync(Socket socket, PipeWriter writer, TrafficMeter meter, IPumpObserver? observer = null, PumpLoop loop = PumpLoop.ClientReceive)
     {
         PumpEnd end = PumpEnd.Fin;
         try
         {
+            bool moreWaiting = false;
             while (true)
             {
-                // Wait for data without holding memory: idle connections cost no buffer.
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // Wait for data without holding memory: idle connections cost no buffer. After a read that filled
+                // its whole buffer more is almost surely waiting (a bulk transfer): read at once, one system call
+                // less per buffer. Only when a transfer ends exactly on a buffer boundary does that read wait
+                // holding its buffer, until the next bytes or the end of the connection.
+                if (!moreWaiting)
+                {
+                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
 
                 Memory<byte> buffer = writer.GetMemory(SocketPipeOptions.MinimumSegmentSize);
                 int received = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
@@ -28,6 +39,8 @@ internal static class SocketPump
                 {
                     break; // FIN: this direction is over, the pipe's completion carries it on
                 }
+
+                moreWaiting = received == buffer.Length;
 
                 writer.Advance(received);
                 meter.Record(received);
@@ -45,15 +58,17 @@ internal static class SocketPump
         }
 
         await writer.CompleteAsync(end == PumpEnd.Fin ? null : new SourceAbortedException()).ConfigureAwait(false);
+        observer?.LoopEnded(loop, end);
         return end;
     }
 
     /// <summary>
     /// Sends what <paramref name="reader"/> yields to <paramref name="socket"/>. <paramref name="prefix"/> (a PROXY
     /// header) leaves in the same send as the first bytes already waiting, if any (rule 22). When the pipe
-    /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing.
+    /// completes, passes the FIN on with a send shutdown: the other direction keeps flowing. Tells
+    /// <paramref name="observer"/> (as <paramref name="loop"/>) how it ended.
     /// </summary>
-    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, PooledPrefix prefix = default)
+    public static async Task<PumpEnd> SendAsync(Socket socket, PipeReader reader, PooledPrefix prefix = default, IPumpObserver? observer = null, PumpLoop loop = PumpLoop.BackendSend)
     {
         try
         {
@@ -76,6 +91,7 @@ internal static class SocketPump
                 {
                     socket.Shutdown(SocketShutdown.Send);
                     await reader.CompleteAsync().ConfigureAwait(false);
+                    observer?.LoopEnded(loop, PumpEnd.Fin);
                     return PumpEnd.Fin;
                 }
             }
@@ -84,7 +100,9 @@ internal static class SocketPump
         {
             // The source's reset (or our abort) ends this side without a FIN; the watcher resets it.
             await reader.CompleteAsync().ConfigureAwait(false);
-            return exception is InvalidOperationException or SourceAbortedException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            PumpEnd end = exception is InvalidOperationException or SourceAbortedException ? PumpEnd.Aborted : SocketErrors.Classify(exception);
+            observer?.LoopEnded(loop, end);
+            return end;
         }
     }
 
