@@ -16,6 +16,9 @@ internal static class TcplbProcess
     /// </summary>
     public static readonly string[] AnyAdminPort = ["--admin-listen", "127.0.0.1:0"];
 
+    /// <summary>For a <c>run</c> whose test does not look at the admin endpoint: parallel tests must not all bind 9100.</summary>
+    public static readonly string[] NoAdmin = ["--admin-listen", "off"];
+
     /// <summary>Starts a long-running <c>tcplb</c> (stopped by its PID when disposed); add <see cref="AnyAdminPort"/> to a <c>run</c>.</summary>
     public static PeerProcess Start(IEnumerable<string> arguments) =>
         PeerProcess.Start("dotnet", [DllPath, .. arguments], PeerProcess.NewDirectory("tcplb"));

@@ -81,7 +81,7 @@ public sealed class ValidateCommandTests : IDisposable
 
         int port = TcpLb.Testing.LoopbackPorts.Free();
         Write("tcplb.yaml", $"listeners:\n  - listen: \"127.0.0.1:{port}\"\n    backends: [\"10.0.0.5:80\"]\n");
-        await using TcplbDaemon found = TcplbDaemon.Start(["run"], _directory);
+        await using TcplbDaemon found = TcplbDaemon.Start(["run", .. TcplbProcess.NoAdmin], _directory); // not a setting: ./tcplb.yaml is still read
         await found.WaitForLineAsync(line => line.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal), deadline.Token);
         Assert.Equal(0, await found.StopAsync());
     }

@@ -1,3 +1,4 @@
+using TcpLb.Tests.Cli;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -39,7 +40,7 @@ public sealed class AotBinaryTests
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new ProxyEchoBackend();
         int port = LoopbackPorts.Free();
-        string[] arguments = ["run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", version, "--balance", "round-robin"];
+        string[] arguments = ["run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", version, "--balance", "round-robin"];
         using PeerProcess tcplb = PeerProcess.Start(binary, arguments, PeerProcess.NewDirectory("aot"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 
@@ -60,7 +61,7 @@ public sealed class AotBinaryTests
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new ProxyEchoBackend();
         int port = LoopbackPorts.Free();
-        string[] arguments = ["-l", $"127.0.0.1:{port}", "--", binary, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v2"];
+        string[] arguments = ["-l", $"127.0.0.1:{port}", "--", binary, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v2"];
         using PeerProcess tcplb = PeerProcess.Start(activate, arguments, PeerProcess.NewDirectory("aot-activation"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 

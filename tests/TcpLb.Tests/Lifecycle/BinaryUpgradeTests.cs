@@ -1,3 +1,4 @@
+using TcpLb.Tests.Cli;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -24,7 +25,7 @@ public sealed class BinaryUpgradeTests
         int port = LoopbackPorts.Free();
         var target = new IPEndPoint(IPAddress.Loopback, port);
         using ActivationSocketHolder holder = await ActivationSocketHolder.StartAsync(
-            port, ["run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--drain-timeout", "30s"], cancellationToken);
+            port, ["run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--drain-timeout", "30s"], cancellationToken);
 
         int a = await holder.LaunchAsync("--send-proxy v1", cancellationToken);
         await using var load = new ContinuousLoad(target, clients: 4, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class Pid1Tests
         await using var backend = new ProxyEchoBackend();
         int port = LoopbackPorts.Free();
         var target = new IPEndPoint(IPAddress.Loopback, port);
-        string[] arguments = ["--pid", "--fork", "--kill-child", "--", "dotnet", TcplbProcess.DllPath, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1"];
+        string[] arguments = ["--pid", "--fork", "--kill-child", "--", "dotnet", TcplbProcess.DllPath, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1"];
         using PeerProcess container = PeerProcess.Start(unshare, arguments, PeerProcess.NewDirectory("pid1"));
         try
         {

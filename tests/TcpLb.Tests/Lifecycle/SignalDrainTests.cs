@@ -103,7 +103,7 @@ public sealed class SignalDrainTests
     private static async Task<(PeerProcess Tcplb, IPEndPoint Target)> StartAsync(ProxyEchoBackend backend, string drainTimeout, CancellationToken cancellationToken)
     {
         int port = LoopbackPorts.Free();
-        string[] arguments = [TcplbProcess.DllPath, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1", "--drain-timeout", drainTimeout];
+        string[] arguments = [TcplbProcess.DllPath, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1", "--drain-timeout", drainTimeout];
         PeerProcess tcplb = PeerProcess.Start("dotnet", arguments, PeerProcess.NewDirectory("drain"));
         try
         {

@@ -65,7 +65,7 @@ public sealed class SocketActivationTests
         string[] arguments =
         [
             "-l", $"127.0.0.1:{inherited}", "-l", $"127.0.0.1:{unmatched}", "--fdname=public:spare", "--",
-            "dotnet", TcplbProcess.DllPath, "run", "--listen", $"127.0.0.1:{inherited}", "--listen", $"127.0.0.1:{bound}",
+            "dotnet", TcplbProcess.DllPath, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{inherited}", "--listen", $"127.0.0.1:{bound}",
             "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1",
         ];
         using PeerProcess tcplb = PeerProcess.Start(activate, arguments, PeerProcess.NewDirectory("activation"));

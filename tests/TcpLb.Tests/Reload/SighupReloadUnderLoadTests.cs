@@ -1,3 +1,4 @@
+using TcpLb.Tests.Cli;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -33,7 +34,7 @@ public sealed class SighupReloadUnderLoadTests : IDisposable
         string path = Path.Combine(_directory, "tcplb.yaml");
         var listener = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
         WriteConfig(path, listener, backends, generation: 0);
-        await using TcplbDaemon tcplb = TcplbDaemon.Start(["run", "--config", path]);
+        await using TcplbDaemon tcplb = TcplbDaemon.Start(["run", "--config", path, .. TcplbProcess.NoAdmin]);
         await tcplb.WaitForLineAsync(line => line.Contains($"Listening on {listener}", StringComparison.Ordinal), cancellationToken);
         await tcplb.WaitForLineAsync(line => line.Contains("on SIGHUP", StringComparison.Ordinal), cancellationToken); // until then SIGHUP would end it
 
