@@ -23,6 +23,12 @@ internal static class TcpLbHost
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSystemd(); // only under systemd: READY=1 after every hosted service started (listeners bound)
+        if (options.Logging.Format == LogFormat.Json)
+        {
+            // Under systemd, AddSystemd makes journald's line format the console's; JSON asked for explicitly wins over it.
+            builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName = ConsoleFormatterNames.Json);
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new TcpLbServer(options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         if (options.Admin.Enabled)
