@@ -141,7 +141,11 @@ internal sealed class BackendConnector
 
     private async Task<Socket?> TryConnectAsync(IPEndPoint client, BackendState backend, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // In the backend's own family when it is an address: a dual-mode socket costs one more setsockopt per
+        // connection (IPV6_V6ONLY). A name may resolve to either family, so it gets the dual-mode socket.
+        Socket socket = backend.Address is IPEndPoint address
+            ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = new CancellationTokenSource(_connectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         long started = _time.GetTimestamp();

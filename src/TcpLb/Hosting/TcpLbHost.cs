@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TcpLb.Admin;
 using TcpLb.Configuration;
+using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
 
 namespace TcpLb.Hosting;
@@ -12,6 +13,9 @@ namespace TcpLb.Hosting;
 /// <summary>Builds the process host: console logs (plain or JSON), signal handling, the admin endpoint, the server as a hosted service.</summary>
 internal static class TcpLbHost
 {
+    /// <summary>How often the access log's gathered lines are written: often enough to tail, rarely enough to cost nothing.</summary>
+    private static readonly TimeSpan AccessLogFlushInterval = TimeSpan.FromMilliseconds(200);
+
     /// <param name="options">What to run.</param>
     /// <param name="extra">More services (tests).</param>
     /// <param name="reloadFrom">The config file the options came from, reloaded on SIGHUP and on change; null for flags.</param>
@@ -55,13 +59,20 @@ internal static class TcpLbHost
         logging.AddFilter("Microsoft", LogLevel.Warning); // Kestrel (admin endpoint) and hosting chatter
         // A failed start (a taken port) is told in one line by `tcplb run`; the host's own stack-trace dump of it is noise.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        if (!options.AccessLog)
+        if (options.AccessLog)
+        {
+            // The access log has a writer of its own that batches its lines (BatchedLineWriter says why); the console skips it.
+            logging.AddFilter<ConsoleLoggerProvider>(AccessLog.Category, LogLevel.None);
+            // Made by a factory so that the container disposes it when the host goes: its last lines are written then.
+            logging.Services.AddSingleton<ILoggerProvider>(_ =>
+                new AccessLogProvider(new BatchedLineWriter(Console.OpenStandardOutput(), AccessLogFlushInterval, TimeProvider.System), options.Format));
+        }
+        else
         {
             logging.AddFilter(AccessLog.Category, LogLevel.None);
         }
 
-        // Past its queue (2500 lines) the console logger would block the thread that logs, here a closing
-        // connection: under a burst of closes, drop access-log lines rather than slow the forwarding down.
+        // Past its queue (2500 lines) the console logger would block the thread that logs: drop lines instead.
         logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         if (options.Format == LogFormat.Json)
         {

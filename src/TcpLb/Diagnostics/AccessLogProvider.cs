@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.Extensions.Logging;
+using TcpLb.Configuration;
+using TcpLb.Forwarding;
+
+namespace TcpLb.Diagnostics;
+
+/// <summary>
+/// Writes the access log (<see cref="AccessLog.Category"/>) to standard output through a
+/// <see cref="BatchedLineWriter"/>, in the console's own line formats (plain or JSON), so a reader sees one
+/// log either way; the console logger is told to skip that category. Other categories get no logger here.
+/// </summary>
+internal sealed class AccessLogProvider : ILoggerProvider
+{
+    private readonly BatchedLineWriter _writer;
+    private readonly LogFormat _format;
+
+    public AccessLogProvider(BatchedLineWriter writer, LogFormat format)
+    {
+        _writer = writer;
+        _format = format;
+    }
+
+    public ILogger CreateLogger(string categoryName) =>
+        categoryName == AccessLog.Category ? new AccessLogger(_writer, _format) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>Writes what is still queued (the host disposes its logger providers last, when it stops).</summary>
+    public void Dispose() => _writer.Dispose();
+
+    private sealed class AccessLogger(BatchedLineWriter writer, LogFormat format) : ILogger
+    {
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? t_line;
+
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_json;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            string message = formatter(state, exception);
+            ArrayBufferWriter<byte> line = t_line ??= new ArrayBufferWriter<byte>(512);
+            line.ResetWrittenCount();
+            if (format == LogFormat.Json)
+            {
+                WriteJson(line, logLevel, eventId, state, message);
+            }
+            else
+            {
+                WritePlain(line, logLevel, eventId, message);
+            }
+
+            writer.WriteLine(line.WrittenSpan);
+        }
+
+        // As the simple console formatter writes a single line: "2026-11-25T16:20:03.454 info: TcpLb.Access[110] client=...".
+        private static void WritePlain(ArrayBufferWriter<byte> line, LogLevel level, EventId eventId, string message)
+        {
+            Span<byte> target = line.GetSpan(64 + (message.Length * 3));
+            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{DateTime.Now:yyyy-MM-ddTHH:mm:ss.fff} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
+            {
+                line.Advance(written);
+            }
+        }
+
+        // As the JSON console formatter writes an entry: the message, and the state's named values under "State".
+        private static void WriteJson<TState>(ArrayBufferWriter<byte> line, LogLevel level, EventId eventId, TState state, string message)
+        {
+            Utf8JsonWriter json = t_json ??= new Utf8JsonWriter(line);
+            json.Reset(line);
+            json.WriteStartObject();
+            json.WriteString("Timestamp", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            json.WriteNumber("EventId", eventId.Id);
+            json.WriteString("LogLevel", level.ToString());
+            json.WriteString("Category", AccessLog.Category);
+            json.WriteString("Message", message);
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
+            {
+                json.WriteStartObject("State");
+                json.WriteString("Message", message);
+                foreach ((string key, object? value) in values)
+                {
+                    switch (value)
+                    {
+                        case long number:
+                            json.WriteNumber(key, number);
+                            break;
+                        case int number:
+                            json.WriteNumber(key, number);
+                            break;
+                        default:
+                            json.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                            break;
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.Flush();
+        }
+
+        private static string ShortName(LogLevel level) => level switch
+        {
+            LogLevel.Trace => "trce",
+            LogLevel.Debug => "dbug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "fail",
+            _ => "crit",
+        };
+    }
+}
