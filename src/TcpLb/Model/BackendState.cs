@@ -207,8 +207,10 @@ internal sealed class BackendState
         }
         else if (weight < Weight)
         {
-            // The weight grows by one every ramp / Weight: look again then.
-            recheckAt = now + Math.Max(1, (long)(ramp.TotalSeconds * _time.TimestampFrequency / Weight));
+            // The weight becomes weight + 1 once (weight + 1) / Weight of the ramp has passed since the recovery: look
+            // again then (rounded up: a look that still came a tick early finds the same step and looks again).
+            double nextStepSeconds = ramp.TotalSeconds * (weight + 1) / Weight;
+            recheckAt = upSince + (long)Math.Ceiling(nextStepSeconds * _time.TimestampFrequency);
         }
 
         return new LoadReading(available, connections, weight, recheckAt);

@@ -89,6 +89,27 @@ public sealed class LeastLoadIndexTests
     }
 
     [Fact]
+    public void A_slow_start_step_is_seen_when_it_comes_even_after_a_reading_between_steps()
+    {
+        BackendState ramping = _pool.Backend(weight: 4, slowStart: TimeSpan.FromSeconds(10)); // weight 2 from 5 s on
+        BackendState steady = _pool.Backend(weight: 3);
+        ramping.SetCheckedUp(false);
+        ramping.SetCheckedUp(true);
+        Open(ramping, 1);
+        Open(steady, 2);
+        PoolTier tier = PolicyTestPool.Tier(ramping, steady);
+        Assert.Same(steady, _pool.Choose(_policy, tier)); // 1 per weight 1 against 2 per weight 3
+
+        _pool.Time.Advance(TimeSpan.FromSeconds(4.9));
+        ramping.ConnectionOpened(); // a change read between two steps of the ramp
+        ramping.ConnectionClosed();
+        Assert.Same(steady, _pool.Choose(_policy, tier));
+
+        _pool.Time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Same(ramping, _pool.Choose(_policy, tier)); // 1 per weight 2 against 2 per weight 3
+    }
+
+    [Fact]
     public void Stays_exact_for_the_same_backends_across_many_replaced_tiers()
     {
         BackendState[] backends = _pool.Backends(1, 1, 1);
