@@ -69,7 +69,7 @@ internal sealed class AccessLogProvider : ILoggerProvider
         private static void WritePlain(ArrayBufferWriter<byte> line, LogLevel level, EventId eventId, string message)
         {
             Span<byte> target = line.GetSpan(64 + (message.Length * 3));
-            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{DateTime.Now:yyyy-MM-ddTHH:mm:ss.fff} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
+            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{DateTime.Now.ToString(LogTimestamps.Plain, CultureInfo.InvariantCulture)} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
             {
                 line.Advance(written);
             }
@@ -81,7 +81,7 @@ internal sealed class AccessLogProvider : ILoggerProvider
             Utf8JsonWriter json = t_json ??= new Utf8JsonWriter(line);
             json.Reset(line);
             json.WriteStartObject();
-            json.WriteString("Timestamp", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            json.WriteString("Timestamp", DateTime.UtcNow.ToString(LogTimestamps.Json, CultureInfo.InvariantCulture));
             json.WriteNumber("EventId", eventId.Id);
             json.WriteString("LogLevel", level.ToString());
             json.WriteString("Category", AccessLog.Category);

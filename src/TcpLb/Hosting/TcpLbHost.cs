@@ -78,7 +78,7 @@ internal static class TcpLbHost
         {
             logging.AddJsonConsole(json =>
             {
-                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.TimestampFormat = LogTimestamps.Json;
                 json.UseUtcTimestamp = true;
                 json.JsonWriterOptions = new JsonWriterOptions { Indented = false }; // one object per line
             });
@@ -88,7 +88,7 @@ internal static class TcpLbHost
             logging.AddSimpleConsole(console =>
             {
                 console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                console.TimestampFormat = LogTimestamps.Plain + " ";
             });
         }
     }

@@ -85,8 +85,7 @@ internal sealed class BackendState
     public bool IsHealthy => IsCheckedUp && !IsEjected;
 
     /// <summary>May take a new connection now: healthy, not draining, under its connection limit.</summary>
-    public bool IsAvailable =>
-        IsHealthy && !IsDraining && (Options.MaxConnections == 0 || ActiveConnections < Options.MaxConnections);
+    public bool IsAvailable => CanTakeConnection(IsEjected, ActiveConnections);
 
     /// <summary>
     /// The weight a policy should use at <paramref name="timestamp"/>: during slow start it grows linearly
@@ -198,7 +197,7 @@ internal sealed class BackendState
         int connections = ActiveConnections;
         int weight = Math.Max(1, mayRamp ? EffectiveWeight(now) : Weight);
         bool ejected = ejectedUntil != 0 && now < ejectedUntil;
-        bool available = IsCheckedUp && !ejected && !IsDraining && (Options.MaxConnections == 0 || connections < Options.MaxConnections);
+        bool available = CanTakeConnection(ejected, connections);
 
         long recheckAt = long.MaxValue;
         if (ejected)
@@ -215,6 +214,10 @@ internal sealed class BackendState
 
         return new LoadReading(available, connections, weight, recheckAt);
     }
+
+    // The one availability rule, for the ejection and count the caller read (ReadLoad reads them once for both uses).
+    private bool CanTakeConnection(bool ejected, int connections) =>
+        IsCheckedUp && !ejected && !IsDraining && (Options.MaxConnections == 0 || connections < Options.MaxConnections);
 
     /// <summary>Tells <paramref name="observer"/> (as its <paramref name="slot"/>) of every change from now on.</summary>
     public void Subscribe(IBackendLoadObserver observer, int slot)

@@ -1,8 +1,8 @@
-using TcpLb.Tests.Cli;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using TcpLb.Testing;
+using TcpLb.Tests.Cli;
 using TcpLb.Tests.Support;
 using Xunit;
 

@@ -1,8 +1,9 @@
-using TcpLb.Tests.Cli;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using TcpLb.Testing;
+using TcpLb.Tests.Cli;
 using TcpLb.Tests.Support;
 using Xunit;
 
@@ -52,7 +53,7 @@ public sealed class SighupReloadUnderLoadTests : IDisposable
             {
                 int before = Volatile.Read(ref conversations);
                 WriteConfig(path, listener, backends, generation);
-                await tcplb.SignalAsync("HUP", cancellationToken);
+                tcplb.Signal(PosixSignal.SIGHUP);
                 await tcplb.WaitForLineAsync(line => line.Contains("SIGHUP) applied", StringComparison.Ordinal), cancellationToken, count: generation);
                 foreach (Socket socket in longLived)
                 {

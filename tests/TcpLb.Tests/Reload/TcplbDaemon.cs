@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using TcpLb.Testing;
 using TcpLb.Tests.Cli;
 
 namespace TcpLb.Tests.Reload;
@@ -69,12 +71,8 @@ internal sealed class TcplbDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a signal (HUP, TERM) to the process by its PID.</summary>
-    public async Task SignalAsync(string signal, CancellationToken cancellationToken)
-    {
-        using Process kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        await kill.WaitForExitAsync(cancellationToken);
-    }
+    /// <summary>Sends <paramref name="signal"/> to the process, as an operator's <c>kill</c> would.</summary>
+    public void Signal(PosixSignal signal) => PeerProcess.Signal(_process.Id, signal);
 
     /// <summary>Waits for the process to end on its own; its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
@@ -89,7 +87,7 @@ internal sealed class TcplbDaemon : IAsyncDisposable
         if (!_process.HasExited)
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await SignalAsync("TERM", deadline.Token);
+            Signal(PosixSignal.SIGTERM);
             try
             {
                 await _process.WaitForExitAsync(deadline.Token);
