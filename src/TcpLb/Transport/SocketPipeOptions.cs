@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace TcpLb.Transport;
@@ -19,8 +20,11 @@ internal static class SocketPipeOptions
     /// <summary>The most one read asks for; segments come from the shared array pool.</summary>
     public const int MinimumSegmentSize = 16 * 1024;
 
-    public static PipeOptions Default { get; } = new(
-        pool: null,
+    public static PipeOptions Default { get; } = Create(pool: null);
+
+    /// <summary>These options over <paramref name="pool"/> (null: the shared pool); tests count what a pipe rents.</summary>
+    public static PipeOptions Create(MemoryPool<byte>? pool) => new(
+        pool: pool,
         readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: PauseWriterThreshold,

@@ -33,14 +33,18 @@ internal static class SocketPump
                     await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 }
 
-                Memory<byte> buffer = writer.GetMemory(SocketPipeOptions.MinimumSegmentSize);
+                // Into the space left in the pipe's last buffer, a fresh one only when it is full: bytes that wait
+                // unread (a PROXY header arriving a byte at a time, first bytes before the dial, a backend that stopped
+                // reading) then cost what the peer sent plus one buffer. Asking for a whole buffer each time would
+                // start a new one per read: a byte per packet took 16 KiB per byte.
+                Memory<byte> buffer = writer.GetMemory(1);
                 int received = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // FIN: this direction is over, the pipe's completion carries it on
                 }
 
-                moreWaiting = received == buffer.Length;
+                moreWaiting = received == buffer.Length && received >= SocketPipeOptions.MinimumSegmentSize;
 
                 writer.Advance(received);
                 meter.Record(received);
