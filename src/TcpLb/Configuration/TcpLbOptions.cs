@@ -17,4 +17,7 @@ internal sealed record TcpLbOptions
 
     /// <summary>The admin HTTP endpoint (metrics, health, status).</summary>
     public AdminOptions Admin { get; init; } = new();
+
+    /// <summary>The engine that carries connections.</summary>
+    public EngineOptions Engine { get; init; } = new();
 }

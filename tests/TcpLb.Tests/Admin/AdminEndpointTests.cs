@@ -25,7 +25,7 @@ public sealed class AdminEndpointTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
 
@@ -44,7 +44,7 @@ public sealed class AdminEndpointTests
         using var refusing = new RefusingPort();
         IPEndPoint dead = refusing.EndPoint;
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
@@ -75,7 +75,7 @@ public sealed class AdminEndpointTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
@@ -100,7 +100,7 @@ public sealed class AdminEndpointTests
         using var refusing = new RefusingPort();
         var spare = new BackendOptions { Address = refusing.EndPoint, Weight = 3, Backup = true };
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Balance = "round-robin" };
-        await using var lb = TcpLbUnderTest.Start(options with { Backends = [.. options.Backends, spare] });
+        await using var lb = await TcpLbUnderTest.StartAsync(options with { Backends = [.. options.Backends, spare] });
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -139,7 +139,7 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var taken = new TestBackend(); // something already listens there
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
 
         var failure = await Assert.ThrowsAsync<AdminEndpointException>(() => AdminEndpoint.StartAsync(taken.EndPoint, lb.Server, NullLoggerFactory.Instance, deadline.Token));
 

@@ -25,7 +25,7 @@ public sealed class ConnectionMetricsTests
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V2 }, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V2 }, metrics: metrics);
         string listener = $"tcplb.listener={lb.Server.Pools[0].Name}";
 
         using (Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
@@ -63,7 +63,7 @@ public sealed class ConnectionMetricsTests
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -86,7 +86,7 @@ public sealed class ConnectionMetricsTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")] };
-        await using var lb = TcpLbUnderTest.Start(options, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, metrics: metrics);
 
         await SendAndWaitForCloseAsync(lb, "PROXY TCP4 203.0.113.7 10.0.0.1 5555 80\r\nhello", cancellationToken, backend);
         await SendAndWaitForCloseAsync(lb, "GET / HTTP/1.1\r\n\r\n", cancellationToken);
@@ -110,7 +110,7 @@ public sealed class ConnectionMetricsTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = new() { ConsecutiveFailures = 0 } };
-        await using var lb = TcpLbUnderTest.Start(options, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, metrics: metrics);
 
         // Round-robin alternates: within two connections one is tried on the dead backend first, then retried.
         for (int i = 0; i < 2; i++)
@@ -136,7 +136,7 @@ public sealed class ConnectionMetricsTests
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
         string pool = $"tcplb.pool={lb.Server.Pools[0].Name}";
         string backendTag = $"tcplb.backend={backend.EndPoint}";
 

@@ -1,6 +1,7 @@
 using System.Net;
 using TcpLb.Configuration;
 using TcpLb.Testing;
+using TcpLb.Forwarding;
 using TcpLb.Tests.Support;
 using Xunit;
 
@@ -22,7 +23,7 @@ public sealed class HaproxyToTcpLbToNginxTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
         {
             AcceptProxyFrom = [IPNetwork.Parse("127.0.0.1/32")],
             SendProxy = ProxySendMode.V1,
@@ -42,7 +43,7 @@ public sealed class HaproxyToTcpLbToNginxTests
             TcpLbUnderTest.WaitUntilAsync(
                 () =>
                 {
-                    upstreamPeer = tcplb.Connections.FirstOrDefault(c => c.Upstream.Bytes > 0 && c.Backend is null)?.ClientEndPoint;
+                    upstreamPeer = tcplb.Connections.FirstOrDefault(c => c.BytesFromClient > 0 && c.Phase < ConnectionPhase.Established)?.ClientEndPoint;
                     return upstreamPeer is not null;
                 },
                 "HAProxy's header reached TcpLb before the request",

@@ -30,7 +30,7 @@ public sealed class RouterFailureTests
                 Balance = "round-robin",
                 HealthCheck = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromMilliseconds(500), Fall = 1 },
             };
-            await using var lb = TcpLbUnderTest.Start(options);
+            await using var lb = await TcpLbUnderTest.StartAsync(options);
 
             // Long-lived keep-alive connections, some on each router.
             var held = new List<(Socket Socket, string Router)>();

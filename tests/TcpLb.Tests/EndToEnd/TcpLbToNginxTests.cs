@@ -18,7 +18,7 @@ public sealed class TcpLbToNginxTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
         {
             SendProxy = proxyVersion == 1 ? ProxySendMode.V1 : ProxySendMode.V2,
         });
@@ -40,7 +40,7 @@ public sealed class TcpLbToNginxTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with { SendProxy = ProxySendMode.V2 });
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with { SendProxy = ProxySendMode.V2 });
         var tokens = new List<string>();
 
         for (int i = 0; i < Requests; i++)

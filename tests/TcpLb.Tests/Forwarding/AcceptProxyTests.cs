@@ -21,7 +21,7 @@ public sealed class AcceptProxyTests
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
         byte[] upstreamHeader = new byte[64];
         int length = ProxyHeaderWriter.WriteV2(upstreamHeader, IPEndPoint.Parse("203.0.113.9:5555"), IPEndPoint.Parse("198.51.100.1:443"));
 
@@ -29,7 +29,7 @@ public sealed class AcceptProxyTests
         for (int i = 0; i < length; i++)
         {
             await upstream.SendAsync(upstreamHeader.AsMemory(i, 1), SocketFlags.None, cancellationToken);
-            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Bytes == i + 1, $"byte {i} is read", cancellationToken);
+            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().BytesFromClient == i + 1, $"byte {i} is read", cancellationToken);
         }
 
         await upstream.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -49,7 +49,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8] });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8] });
         (Socket otherClient, Socket otherServer) = await EstablishedWithHeaderAsync(lb, backend, cancellationToken);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -74,7 +74,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("10.0.0.0/8")] });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("10.0.0.0/8")] });
 
         // Refused at once: the reset may even beat the client's own view of its connect completing.
         string end;
@@ -106,7 +106,7 @@ public sealed class AcceptProxyTests
             AllowDirect = true,
             SendProxy = ProxySendMode.V1,
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
 
         string spoof = "PROXY TCP4 6.6.6.6 5.6.7.8 1 80\r\n";
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
@@ -124,7 +124,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
 
         byte[] spoof = "PROXY TCP4 6.6.6.6 5.6.7.8 1 80\r\n"u8.ToArray();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -142,7 +142,7 @@ public sealed class AcceptProxyTests
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V2, ForwardTlvs = true };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
         var vpce = new ProxyTlv(ProxyTlvType.Aws, "\u0001vpce-1"u8.ToArray());
         byte[] upstreamHeader = new byte[128];
         int length = ProxyHeaderWriter.WriteV2(upstreamHeader, IPEndPoint.Parse("203.0.113.9:5555"), IPEndPoint.Parse("198.51.100.1:443"), [vpce], crc32C: true);
@@ -170,7 +170,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 });
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
         byte[] local = new byte[16];

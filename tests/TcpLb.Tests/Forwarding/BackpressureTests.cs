@@ -15,7 +15,7 @@ public sealed class BackpressureTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] upload = RandomNumberGenerator.GetBytes(64 * 1024 * 1024);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -23,12 +23,12 @@ public sealed class BackpressureTests
         using Socket server = await backend.AcceptAsync(cancellationToken); // accepted, never read (yet)
 
         // Wait until TcpLb stops taking bytes: the count stays put for 20 polls in a row.
-        var meter = lb.Connections.Single().Upstream;
+        var connection = lb.Connections.Single();
         long previous = -1;
         int steady = 0;
         for (int poll = 0; poll < 400 && steady < 20; poll++)
         {
-            long now = meter.Bytes;
+            long now = connection.BytesFromClient;
             steady = now == previous ? steady + 1 : 0;
             previous = now;
             await Task.Delay(25, cancellationToken);
@@ -37,7 +37,7 @@ public sealed class BackpressureTests
         // Held = TcpLb's pipe (at most the pause threshold plus one read) + the kernel's buffers towards the
         // backend; without backpressure TcpLb would have taken all 64 MiB.
         Assert.Equal(20, steady);
-        Assert.InRange(meter.Bytes, SocketPipeOptions.PauseWriterThreshold, 32L * 1024 * 1024);
+        Assert.InRange(connection.BytesFromClient, SocketPipeOptions.PauseWriterThreshold, 32L * 1024 * 1024);
         Assert.False(sending.IsCompleted);
 
         // Once the backend reads, everything arrives intact.

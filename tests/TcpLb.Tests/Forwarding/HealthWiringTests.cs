@@ -18,13 +18,14 @@ public sealed class HealthWiringTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingEndPoint();
+        IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", HealthCheck = check, PassiveHealth = new() { ConsecutiveFailures = 0 } };
         using var metrics = new TcpLbMetrics();
         using var transitions = new CounterRecorder(metrics, "tcplb.backend.health.transitions");
-        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, metrics);
 
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
         // Each poll moves the fake clock one interval on; the probes themselves run on real sockets.
@@ -70,13 +71,14 @@ public sealed class HealthWiringTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingEndPoint();
+        IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var passive = new PassiveHealthOptions { ConsecutiveFailures = 2, BaseEjection = TimeSpan.FromSeconds(10) };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = passive };
         using var metrics = new TcpLbMetrics();
         using var ejections = new CounterRecorder(metrics, "tcplb.backend.ejections");
-        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, metrics);
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
 
         for (int i = 0; i < 4 && !deadState.IsEjected; i++)

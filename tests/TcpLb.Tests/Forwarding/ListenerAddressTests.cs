@@ -17,7 +17,7 @@ public sealed class ListenerAddressTests
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Loopback, 0)], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class ListenerAddressTests
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Any, 0)], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
         int port = lb.EndPoint.Port;
 
         // An IPv4 client reaches [::] as ::ffff:127.0.0.2; the header carries plain IPv4 (rule 23).
@@ -68,7 +68,7 @@ public sealed class ListenerAddressTests
         {
             Listen = [new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0)],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
 
         foreach (IPEndPoint listener in lb.Server.EndPoints)
         {

@@ -19,7 +19,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] sent = RandomNumberGenerator.GetBytes(size);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -38,7 +38,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Connect = ConnectMode.OnAccept });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Connect = ConnectMode.OnAccept });
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         using Socket server = await backend.AcceptAsync(cancellationToken); // dialled on accept, before any client byte
@@ -55,7 +55,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         client.Shutdown(SocketShutdown.Send);
@@ -73,7 +73,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = mode });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = mode });
         byte[] request = "GET / HTTP/1.1\r\nHost: example\r\n\r\n"u8.ToArray();
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
@@ -98,7 +98,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("hello"u8.ToArray(), SocketFlags.None, cancellationToken);

@@ -17,8 +17,10 @@ public sealed class PoolForwardingTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
-        IPEndPoint[] refused = [.. Enumerable.Range(0, 5).Select(_ => new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free()))];
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(refused) with { Retries = 2, Balance = "round-robin" });
+        RefusingEndPoint[] refusing = [.. Enumerable.Range(0, 5).Select(_ => new RefusingEndPoint())];
+        using var disposeRefusing = new CompositeDisposable(refusing);
+        IPEndPoint[] refused = [.. refusing.Select(r => r.EndPoint)];
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(refused) with { Retries = 2, Balance = "round-robin" });
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -40,7 +42,7 @@ public sealed class PoolForwardingTests
         {
             Backends = [new BackendOptions { Address = primary.EndPoint }, new BackendOptions { Address = backup.EndPoint, Backup = true }],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
 
         await AssertNextConnectionReachesAsync(lb, primary, cancellationToken);
         lb.Server.Pools[0].Current.Primaries.Backends[0].SetCheckedUp(false);
@@ -59,7 +61,7 @@ public sealed class PoolForwardingTests
         {
             Backends = [new BackendOptions { Address = backend.EndPoint, MaxConnections = 1 }],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options);
 
         using Socket first = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await first.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -90,7 +92,7 @@ public sealed class PoolForwardingTests
             MaxQueue = 1,
             QueueTimeout = TimeSpan.FromSeconds(5),
         };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time);
 
         using Socket holder = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await holder.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -116,7 +118,7 @@ public sealed class PoolForwardingTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { MaxConnections = 1 });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { MaxConnections = 1 });
 
         Socket first = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await first.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);

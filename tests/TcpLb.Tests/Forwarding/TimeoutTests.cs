@@ -31,7 +31,7 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = Timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = Timeouts }, time);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 1, "the connection is accepted", cancellationToken);
@@ -64,7 +64,7 @@ public sealed class TimeoutTests
             Balance = "round-robin",
             Timeouts = Timeouts,
         };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time);
         try
         {
             using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -87,9 +87,11 @@ public sealed class TimeoutTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
-        IPEndPoint closed1 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
-        IPEndPoint closed2 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(closed1, closed2));
+        using var refusing1 = new RefusingEndPoint();
+        using var refusing2 = new RefusingEndPoint();
+        IPEndPoint closed1 = refusing1.EndPoint;
+        IPEndPoint closed2 = refusing2.EndPoint;
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(closed1, closed2));
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("ping"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -106,7 +108,7 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
@@ -130,7 +132,7 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
@@ -148,14 +150,14 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
         {
             client.Shutdown(SocketShutdown.Send);
             Assert.Empty(await Net.ReadToEndAsync(server, cancellationToken)); // the FIN was passed on
-            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Ended, "the client direction has ended", cancellationToken);
+            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().ClientDirectionEnded, "the client direction has ended", cancellationToken);
 
             time.Advance(Timeouts.HalfClosed - TimeSpan.FromSeconds(1));
             await server.SendAsync("late"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -175,11 +177,11 @@ public sealed class TimeoutTests
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")], Timeouts = Timeouts };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await upstream.SendAsync("PROXY TCP4 "u8.ToArray(), SocketFlags.None, cancellationToken); // a prefix, then silence
-        await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Bytes == 11, "the prefix is read", cancellationToken);
+        await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().BytesFromClient == 11, "the prefix is read", cancellationToken);
         time.Advance(Timeouts.ProxyHeader);
 
         Assert.Equal("reset", await Net.ReadEndAsync(upstream, cancellationToken));

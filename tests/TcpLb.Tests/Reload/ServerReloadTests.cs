@@ -22,7 +22,7 @@ public sealed class ServerReloadTests
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
         ListenerOptions before = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
-        await using var lb = TcpLbUnderTest.StartAll([before]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([before]);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket open = await Net.ConnectAsync(address, cancellationToken);
         await EchoClient.RoundAsync(open, 1000, new Random(1), cancellationToken);
@@ -48,7 +48,7 @@ public sealed class ServerReloadTests
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", a.EndPoint, b.EndPoint)]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([ReloadListeners.On("127.0.0.1:0", a.EndPoint, b.EndPoint)]);
         BackendState stateOfB = lb.Server.Pools[0].Current.Primaries.Backends.Single(backend => backend.Address.Equals(b.EndPoint));
         stateOfB.SetCheckedUp(false); // as an active check would: now every connection goes to a
         using Socket open = await Net.ConnectAsync(lb.Server.EndPoints[0], cancellationToken);
@@ -78,7 +78,7 @@ public sealed class ServerReloadTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", backend.EndPoint)]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([ReloadListeners.On("127.0.0.1:0", backend.EndPoint)]);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket before = await Net.ConnectAsync(address, cancellationToken);
         await before.SendAsync("first"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -102,7 +102,7 @@ public sealed class ServerReloadTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend();
-        await using var lb = TcpLbUnderTest.StartAll(
+        await using var lb = await TcpLbUnderTest.StartAllAsync(
         [
             ReloadListeners.On("127.0.0.1:0", backend.EndPoint),
             ReloadListeners.On("127.0.0.2:0", backend.EndPoint),
@@ -136,7 +136,7 @@ public sealed class ServerReloadTests
         await using var b = new EchoBackend();
         using var taken = new TestBackend(); // holds a port: the reload cannot listen there
         ListenerOptions running = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
-        await using var lb = TcpLbUnderTest.StartAll([running]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([running]);
         IReadOnlyList<ListenerOptions> before = lb.Server.Options;
 
         await Assert.ThrowsAsync<SocketException>(() => lb.Server.ReloadAsync(

@@ -96,12 +96,7 @@ internal abstract unsafe partial class LoopConnection
         direction.LastActivity = Loop.Now;
         if (received < buffer.Length)
         {
-            // A short read emptied the socket. If its FIN has arrived (and no error), the next read would only say so.
-            source.Readable = false;
-            if (source.PeerFinished && !source.Failed)
-            {
-                direction.SourceEnded = true;
-            }
+            direction.SourceEnded = source.ReadShort(); // a short read emptied the socket
         }
         else if (SpliceEnabled)
         {

@@ -60,6 +60,9 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
     /// <summary>The client socket has something to read (bytes, FIN or an error).</summary>
     protected bool ClientReadable => _client.Readable;
 
+    /// <summary>The client's FIN came with the last bytes read: nothing more will come.</summary>
+    protected bool ClientFinished => _up.SourceEnded;
+
     /// <summary>Starts watching the client socket. False when epoll refused it (the caller closes the connection).</summary>
     protected bool WatchClient() => Loop.Register(_client.Fd, this, SocketEvents);
 
@@ -78,7 +81,9 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
                 _up.LastActivity = Loop.Now;
                 if (received < destination.Length)
                 {
-                    _client.Readable = false; // a short read emptied the socket: wait for the next edge
+                    // A short read emptied the socket: wait for the next edge. A FIN that came with the bytes has no
+                    // edge of its own left: remember it, so the relay passes it on after what was read.
+                    _up.SourceEnded = _client.ReadShort();
                 }
 
                 return (int)received;
@@ -254,14 +259,15 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
 
     private void CompleteConnect()
     {
-        if (!_backend.Failed && !_backend.Writable)
+        if (!_backend.Failed && !_backend.PeerFinished && !_backend.Writable)
         {
             return; // readable before writable cannot mean connected: wait for EPOLLOUT
         }
 
         _connecting = false;
-        int error = _backend.Failed ? LinuxSyscalls.GetIntOption(_backend.Fd, LinuxFlags.SOL_SOCKET, LinuxFlags.SO_ERROR) : 0;
-        if (_backend.Failed && error == 0)
+        bool failed = _backend.Failed || (_backend.PeerFinished && !_backend.Writable);
+        int error = failed ? LinuxSyscalls.GetIntOption(_backend.Fd, LinuxFlags.SOL_SOCKET, LinuxFlags.SO_ERROR) : 0;
+        if (failed && error == 0)
         {
             error = Errno.ECONNREFUSED; // hung up without saying why
         }

@@ -15,10 +15,13 @@ internal struct SocketSide
     /// <summary>A write would not block.</summary>
     public bool Writable;
 
-    /// <summary>The peer's FIN has arrived (EPOLLRDHUP): once the bytes before it are read, the next read ends.</summary>
+    /// <summary>
+    /// The peer's FIN has arrived (EPOLLRDHUP; EPOLLHUP when our side had shut down too): once the bytes before it
+    /// are read, the next read ends.
+    /// </summary>
     public bool PeerFinished;
 
-    /// <summary>The socket reported an error or hang-up: the next call tells which.</summary>
+    /// <summary>The socket reported an error (EPOLLERR, a reset): the next call returns it.</summary>
     public bool Failed;
 
     public static SocketSide None => new() { Fd = -1 };
@@ -35,14 +38,25 @@ internal struct SocketSide
             Writable = true;
         }
 
-        if ((events & LinuxFlags.EPOLLRDHUP) != 0)
+        if ((events & (LinuxFlags.EPOLLRDHUP | LinuxFlags.EPOLLHUP)) != 0)
         {
             PeerFinished = true;
         }
 
-        if ((events & (LinuxFlags.EPOLLERR | LinuxFlags.EPOLLHUP)) != 0)
+        if ((events & LinuxFlags.EPOLLERR) != 0)
         {
             Failed = true;
         }
+    }
+
+    /// <summary>
+    /// A read came back short: the socket is empty, so readiness waits for the next edge, unless an error is
+    /// pending (the next read returns it). True when the peer's FIN came with those bytes: the next read would only
+    /// say so, and no edge is left to say it.
+    /// </summary>
+    public bool ReadShort()
+    {
+        Readable = Failed;
+        return PeerFinished && !Failed;
     }
 }
