@@ -25,6 +25,7 @@ internal static class RunCommand
             CommandLineValues.TryParseBackend);
         var pool = new PoolFlags();
         var observability = new ObservabilityFlags();
+        var engine = new EngineFlags();
         Option<ProxySendMode> sendProxy = Flags.Choice("--send-proxy", "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off.", ProxySendMode.Off,
             [.. SettingWords.SendProxy]);
         var sendCrc = new Option<bool>("--send-proxy-crc32c") { Description = "Add a CRC32C TLV to v2 headers sent." };
@@ -52,8 +53,8 @@ internal static class RunCommand
             connectTimeout, firstBytesTimeout, headerTimeout, clientIdle, backendIdle, halfClosed, drain, logLevel, .. pool.All,
         ];
         var command = new Command("run", "Forward TCP connections from --listen to --backend, adding a PROXY header; or run what --config FILE says.") { config };
-        // The log and admin flags are not settings of the listeners: they may also adjust what a config file says.
-        foreach (Option option in settingFlags.Concat(observability.All))
+        // The log, admin and engine flags are not settings of the listeners: they may also adjust what a config file says.
+        foreach (Option option in settingFlags.Concat(observability.All).Concat(engine.All))
         {
             command.Options.Add(option);
         }
@@ -69,7 +70,7 @@ internal static class RunCommand
 
             if (configPath is not null)
             {
-                return await RunFromFileAsync(configPath, process => observability.Apply(process, parsed), cancellationToken).ConfigureAwait(false);
+                return await RunFromFileAsync(configPath, process => engine.Apply(observability.Apply(process, parsed), parsed), cancellationToken).ConfigureAwait(false);
             }
 
             var options = new ListenerOptions
@@ -116,7 +117,7 @@ internal static class RunCommand
                 DrainTimeout = parsed.GetValue(drain),
                 Logging = new LoggingOptions { Level = parsed.GetValue(logLevel) },
             };
-            return await RunAsync(observability.Apply(process, parsed), cancellationToken).ConfigureAwait(false);
+            return await RunAsync(engine.Apply(observability.Apply(process, parsed), parsed), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -24,6 +24,9 @@ internal static class SettingWords
         ("error", Microsoft.Extensions.Logging.LogLevel.Error),
     ];
 
+    public static IReadOnlyList<(string Word, EngineKind Value)> Engine { get; } =
+        [("auto", EngineKind.Auto), ("epoll", EngineKind.Epoll), ("sockets", EngineKind.Sockets)];
+
     public static IReadOnlyList<(string Word, LogFormat Value)> LogFormat { get; } =
         [("plain", Configuration.LogFormat.Plain), ("json", Configuration.LogFormat.Json)];
 

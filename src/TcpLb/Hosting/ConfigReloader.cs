@@ -155,6 +155,11 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         {
             yield return "admin changed: takes effect on restart";
         }
+
+        if (previous.Engine != next.Engine)
+        {
+            yield return $"engine changed ({previous.Engine.Kind} x{previous.Engine.Threads} -> {next.Engine.Kind} x{next.Engine.Threads}): takes effect on restart";
+        }
     }
 
     private void FileChanged()

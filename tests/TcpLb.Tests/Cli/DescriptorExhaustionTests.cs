@@ -12,14 +12,14 @@ namespace TcpLb.Tests.Cli;
 /// </summary>
 public sealed class DescriptorExhaustionTests
 {
-    [Fact]
-    public async Task Near_the_descriptor_limit_accept_waits_and_serves_again_once_connections_close()
+    [Theory, BothEngines]
+    public async Task Near_the_descriptor_limit_accept_waits_and_serves_again_once_connections_close(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         int port = LoopbackPorts.Free();
-        string command = $"ulimit -n 400 && exec dotnet '{TcplbProcess.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept --admin-listen off";
+        string command = $"ulimit -n 400 && exec dotnet '{TcplbProcess.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept --admin-listen off --engine {engine.Flag()}";
         using PeerProcess tcplb = PeerProcess.Start("bash", ["-c", command], PeerProcess.NewDirectory("tcplb-emfile"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
         var target = new IPEndPoint(IPAddress.Loopback, port);

@@ -15,8 +15,8 @@ namespace TcpLb.Tests.EndToEnd;
 /// </summary>
 public sealed class HaproxyToTcpLbToNginxTests
 {
-    [Fact]
-    public async Task Nginx_behind_HAProxy_and_TcpLb_sees_the_original_client_not_HAProxy()
+    [Theory, BothEngines]
+    public async Task Nginx_behind_HAProxy_and_TcpLb_sees_the_original_client_not_HAProxy(Engine engine)
     {
         PeerProcess.Require("nginx");
         PeerProcess.Require("haproxy");
@@ -27,7 +27,7 @@ public sealed class HaproxyToTcpLbToNginxTests
         {
             AcceptProxyFrom = [IPNetwork.Parse("127.0.0.1/32")],
             SendProxy = ProxySendMode.V1,
-        });
+        }, engine: engine);
         int haproxyPort = LoopbackPorts.Free();
         using PeerProcess haproxy = await Haproxy.StartAsync($"""
             listen upstream_balancer

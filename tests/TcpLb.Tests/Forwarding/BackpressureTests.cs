@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using TcpLb.Configuration;
 using TcpLb.Tests.Support;
 using TcpLb.Transport;
 using Xunit;
@@ -9,13 +10,13 @@ namespace TcpLb.Tests.Forwarding;
 /// <summary>A slow reader on one side stops reads on the other: what TcpLb holds stays bounded whatever the transfer size.</summary>
 public sealed class BackpressureTests
 {
-    [Fact]
-    public async Task A_backend_that_does_not_read_stops_TcpLb_reading_from_the_client()
+    [Theory, BothEngines]
+    public async Task A_backend_that_does_not_read_stops_TcpLb_reading_from_the_client(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
         byte[] upload = RandomNumberGenerator.GetBytes(64 * 1024 * 1024);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);

@@ -27,7 +27,7 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
     public IPEndPoint EndPoint => Server.EndPoints[0];
 
     /// <summary>Starts with <paramref name="options"/>; its Listen is replaced by 127.0.0.1:0 unless given.</summary>
-    public static Task<TcpLbUnderTest> StartAsync(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null, EngineKind engine = EngineKind.Auto)
+    public static Task<TcpLbUnderTest> StartAsync(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default)
     {
         if (options.Listen.Count == 0)
         {
@@ -39,11 +39,11 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
 
     /// <summary>Starts with several listeners, each on the addresses it names, on <paramref name="engine"/> (2 loops for epoll).</summary>
     public static async Task<TcpLbUnderTest> StartAllAsync(
-        IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null, EngineKind engine = EngineKind.Auto)
+        IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default)
     {
         var logs = new CapturingLoggerProvider();
         ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics, new EngineOptions { Kind = engine, Threads = 2 });
+        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics, new EngineOptions { Kind = engine.ToKind(), Threads = 2 });
         try
         {
             await server.StartAsync(CancellationToken.None);

@@ -6,7 +6,7 @@ namespace TcpLb.Configuration.File;
 /// </summary>
 internal static class ConfigKeys
 {
-    public static readonly string[] Root = ["listeners", "drainTimeout", "logging", "admin"];
+    public static readonly string[] Root = ["listeners", "drainTimeout", "logging", "admin", "engine", "threads"];
 
     public static readonly string[] Logging = ["level", "format", "accessLog"];
 

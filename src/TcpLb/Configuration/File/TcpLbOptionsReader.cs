@@ -30,6 +30,11 @@ internal static class TcpLbOptionsReader
             DrainTimeout = root.Duration("drainTimeout", defaults.DrainTimeout),
             Logging = ReadLogging(root.Child("logging"), defaults.Logging),
             Admin = ReadAdmin(root.Child("admin"), defaults.Admin),
+            Engine = new EngineOptions
+            {
+                Kind = root.Choice("engine", defaults.Engine.Kind, SettingWords.Engine),
+                Threads = root.Get("threads", defaults.Engine.Threads, EngineRules.TryParseThreads),
+            },
         };
         CheckAddressesAreDistinct(listeners, problems);
         return problems.Count == 0 ? options : null;

@@ -321,17 +321,44 @@ internal sealed unsafe partial class EventLoop : IDisposable
         long wake = Timers.NextWake();
         if (_wakeTimer is not null)
         {
-            long due = wake < 0 ? -1 : Timers.Now + wake;
-            if (due != _armedWake)
+            return ArmWakeTimer(wake < 0 ? -1 : Timers.Now + wake);
+        }
+
+        return wake < 0 ? -1 : (int)Math.Min(wake, int.MaxValue);
+    }
+
+    // Another clock (tests) moves when its owner says, from any thread: the timer is armed against the clock as it
+    // reads now, again if it moved while arming, and a deadline already passed means no sleep at all.
+    private int ArmWakeTimer(long due)
+    {
+        if (due < 0)
+        {
+            if (_armedWake != -1)
             {
-                _armedWake = due;
-                _wakeTimer.Change(wake < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(due - Now), Timeout.InfiniteTimeSpan);
+                _armedWake = -1;
+                _wakeTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
             return -1;
         }
 
-        return wake < 0 ? -1 : (int)Math.Min(wake, int.MaxValue);
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = ReadClock();
+            if (before >= due)
+            {
+                return 0;
+            }
+
+            _armedWake = due;
+            _wakeTimer!.Change(TimeSpan.FromMilliseconds(due - before), Timeout.InfiniteTimeSpan);
+            if (ReadClock() == before)
+            {
+                return -1;
+            }
+        }
+
+        return 0;
     }
 
     private long ReadClock() => (long)_time.GetElapsedTime(_start).TotalMilliseconds;
