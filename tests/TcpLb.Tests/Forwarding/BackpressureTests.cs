@@ -47,4 +47,28 @@ public sealed class BackpressureTests
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(SHA256.HashData(upload), SHA256.HashData(await received));
     }
+
+    [Theory, BothEngines]
+    public async Task A_client_reset_while_its_bytes_wait_for_a_stalled_backend_resets_the_backend_at_once(Engine engine)
+    {
+        // Paused by backpressure, the sockets engine has no read outstanding on the client (System.Net.Sockets cannot wait
+        // for an error alone): it notices the reset at the client idle timeout. A known limit of the portable engine.
+        Assert.SkipWhen(engine == Engine.Sockets, "the sockets engine notices this reset only at the client idle timeout");
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
+
+        Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
+        _ = client.SendAsync(RandomNumberGenerator.GetBytes(64 * 1024 * 1024), SocketFlags.None, cancellationToken).AsTask();
+        using Socket server = await backend.AcceptAsync(cancellationToken); // never reads: TcpLb stops reading the client
+        var connection = lb.Connections.Single();
+        await TcpLbUnderTest.WaitUntilAsync(() => connection.BytesFromClient >= SocketPipeOptions.PauseWriterThreshold, "TcpLb holds client bytes", cancellationToken);
+
+        Net.Reset(client);
+
+        // Without reading the backend's socket buffer to its end first: the reset reaches the backend at once.
+        await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is closed", cancellationToken);
+        Assert.Contains(lb.Logs.Lines, line => line.EventId == 110 && line.Message.EndsWith("reason=client_reset", StringComparison.Ordinal));
+    }
 }

@@ -14,11 +14,18 @@ internal sealed unsafe class KernelPipePool : IDisposable
     /// <summary>Pipes open now (spare and in use), for tests and leak checks.</summary>
     public int Open { get; private set; }
 
+    /// <summary>Pipes kept spare now.</summary>
+    public int Spare => _spare.Count;
+
+    /// <summary>Times a direction took a pipe to splice (tests: splice was engaged).</summary>
+    public long Rented { get; private set; }
+
     /// <summary>A pipe, or null when none can be made (out of descriptors: the caller copies through user space).</summary>
     public KernelPipe? Rent()
     {
         if (_spare.TryPop(out KernelPipe? pipe))
         {
+            Rented++;
             return pipe;
         }
 
@@ -29,6 +36,7 @@ internal sealed unsafe class KernelPipePool : IDisposable
         }
 
         Open++;
+        Rented++;
         return new KernelPipe(fds[0], fds[1]);
     }
 

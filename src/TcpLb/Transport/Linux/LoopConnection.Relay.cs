@@ -16,6 +16,13 @@ internal abstract unsafe partial class LoopConnection
 
     private void Pump()
     {
+        // A reset is noticed at once, even on a side nobody reads now (its direction waits for a full sink).
+        if (_client.Failed || _backend.Failed)
+        {
+            End(_client.Failed ? RelayEnd.ClientReset : RelayEnd.BackendReset);
+            return;
+        }
+
         int budget = ReadsPerTurn;
         bool upMore = PumpDirection(ref _up, ref _client, ref _backend, ref budget, sinkIsClient: false);
         if (_closed)

@@ -50,6 +50,12 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
 
     public long DownstreamLastActivity => _down.LastActivity;
 
+    /// <summary>Bytes this connection holds in user space now (a partial write's remainder), both directions.</summary>
+    public int HeldBytes => (_up.PendingEnd - _up.PendingStart) + (_down.PendingEnd - _down.PendingStart);
+
+    /// <summary>Bytes waiting in this connection's kernel pipes now, both directions.</summary>
+    public int PipedBytes => (_up.Pipe?.Bytes ?? 0) + (_down.Pipe?.Bytes ?? 0);
+
     /// <summary>True once that direction's FIN was passed on.</summary>
     public bool UpstreamEnded => _up.Ended;
 
