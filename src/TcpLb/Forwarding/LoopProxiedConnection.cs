@@ -118,6 +118,11 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
 
     protected override void OnClientEventBeforeRelay()
     {
+        if (!ClientReadable)
+        {
+            return; // writable only (as every socket is once registered): nothing to read, no read to waste
+        }
+
         switch ((ConnectionPhase)_phase)
         {
             case ConnectionPhase.WaitingForHeader:
