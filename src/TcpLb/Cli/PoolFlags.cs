@@ -34,15 +34,15 @@ internal sealed class PoolFlags
         var passive = new PassiveHealthOptions();
         _balance = new Option<string>("--balance")
         {
-            Description = $"Balancing policy: {string.Join(", ", LoadBalancingPolicies.Names)}. Default {LoadBalancingPolicies.Default} (WebSockets are long-lived).",
-            DefaultValueFactory = _ => LoadBalancingPolicies.Default,
+            Description = $"Balancing policy: {string.Join(", ", BalancingPolicyNames.All)}. Default {BalancingPolicyNames.Default} (WebSockets are long-lived).",
+            DefaultValueFactory = _ => BalancingPolicyNames.Default,
         };
         _balance.Validators.Add(result =>
         {
             string name = result.GetValueOrDefault<string>();
-            if (!LoadBalancingPolicies.Names.Contains(name))
+            if (!BalancingPolicyNames.All.Contains(name))
             {
-                result.AddError($"--balance: '{name}' is not one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+                result.AddError($"--balance: '{name}' is not one of {string.Join(", ", BalancingPolicyNames.All)}");
             }
         });
         _retries = Count("--retries", "Other backends tried after a refused or timed-out connect.", listener.Retries);

@@ -1,5 +1,4 @@
 using System.Net;
-using TcpLb.Balancing;
 
 namespace TcpLb.Configuration;
 
@@ -43,9 +42,9 @@ internal static class ListenerRules
             }
         }
 
-        if (!LoadBalancingPolicies.Names.Contains(listener.Balance))
+        if (!BalancingPolicyNames.All.Contains(listener.Balance))
         {
-            yield return new("balance", $"'{listener.Balance}' is not one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+            yield return new("balance", $"'{listener.Balance}' is not one of {string.Join(", ", BalancingPolicyNames.All)}");
         }
 
         foreach (SettingProblem problem in AtLeast(0, ("retries", listener.Retries), ("maxConnections", listener.MaxConnections), ("maxQueue", listener.MaxQueue)))

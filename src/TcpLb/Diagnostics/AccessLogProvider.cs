@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
-using TcpLb.Forwarding;
 
 namespace TcpLb.Diagnostics;
 

@@ -182,7 +182,7 @@ internal sealed class RunningListener : IAsyncDisposable
     private static ILoadBalancingPolicy CreatePolicy(string name) =>
         LoadBalancingPolicies.TryCreate(name, Random.Shared, out ILoadBalancingPolicy? policy)
             ? policy
-            : throw new ArgumentException($"unknown balancing policy '{name}'; use one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+            : throw new ArgumentException($"unknown balancing policy '{name}'; use one of {string.Join(", ", BalancingPolicyNames.All)}");
 
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> hold the same settings (records compare lists by reference).</summary>
     public static bool SameSettings(ListenerOptions a, ListenerOptions b) =>

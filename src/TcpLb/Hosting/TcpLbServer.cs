@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using TcpLb.Admin;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
 using TcpLb.Model;
+using TcpLb.Transport;
 
 namespace TcpLb.Hosting;
 
@@ -14,7 +17,7 @@ namespace TcpLb.Hosting;
 /// cutting a connection. Stop drains in Kestrel's order: stop accepting, let connections finish up to the drain
 /// time, reset the rest.
 /// </summary>
-internal sealed partial class TcpLbServer : IAsyncDisposable
+internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly ListenerContext _context;

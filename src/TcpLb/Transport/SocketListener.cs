@@ -24,7 +24,7 @@ internal sealed partial class SocketListener : IDisposable
     public static SocketListener Bind(IPEndPoint endPoint, TimeProvider time, ILogger logger)
     {
         // A socket systemd passed for this address is already bound and listening, maybe shared with the process we replace.
-        if (Hosting.SocketActivation.TakeListener(endPoint, logger) is { } inherited)
+        if (SocketActivation.TakeListener(endPoint, logger) is { } inherited)
         {
             return new SocketListener(inherited, time, logger);
         }

@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace TcpLb.Tests.Balancing;
 public sealed class LeastConnectionsPolicyTests
 {
     private readonly PolicyTestPool _pool = new();
-    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(LoadBalancingPolicies.LeastConnections);
+    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(BalancingPolicyNames.LeastConnections);
 
     [Fact]
     public void Picks_the_backend_with_the_fewest_open_connections()

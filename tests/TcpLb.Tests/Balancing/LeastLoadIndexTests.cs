@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using Xunit;
 
@@ -13,7 +14,7 @@ namespace TcpLb.Tests.Balancing;
 public sealed class LeastLoadIndexTests
 {
     private readonly PolicyTestPool _pool = new();
-    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(LoadBalancingPolicies.LeastConnections);
+    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(BalancingPolicyNames.LeastConnections);
 
     /// <summary>
     /// Each pair of bytes is one change (what, to which backend) among opens, closes, health flips,

@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using Xunit;
 
 namespace TcpLb.Tests.Balancing;
@@ -28,16 +29,16 @@ public sealed class LoadBalancingPoliciesTests
     [Fact]
     public void The_default_is_least_connections_and_is_listed()
     {
-        Assert.Equal("least-connections", LoadBalancingPolicies.Default);
-        Assert.Contains(LoadBalancingPolicies.Default, LoadBalancingPolicies.Names);
-        Assert.Equal(["least-connections", "round-robin", "power-of-two", "random", "source-hash"], LoadBalancingPolicies.Names);
+        Assert.Equal("least-connections", BalancingPolicyNames.Default);
+        Assert.Contains(BalancingPolicyNames.Default, BalancingPolicyNames.All);
+        Assert.Equal(["least-connections", "round-robin", "power-of-two", "random", "source-hash"], BalancingPolicyNames.All);
     }
 
     [Fact]
     public void Each_creation_is_a_new_policy_so_pools_do_not_share_tables_or_counters()
     {
-        Assert.True(LoadBalancingPolicies.TryCreate(LoadBalancingPolicies.RoundRobin, Random.Shared, out ILoadBalancingPolicy? first));
-        Assert.True(LoadBalancingPolicies.TryCreate(LoadBalancingPolicies.RoundRobin, Random.Shared, out ILoadBalancingPolicy? second));
+        Assert.True(LoadBalancingPolicies.TryCreate(BalancingPolicyNames.RoundRobin, Random.Shared, out ILoadBalancingPolicy? first));
+        Assert.True(LoadBalancingPolicies.TryCreate(BalancingPolicyNames.RoundRobin, Random.Shared, out ILoadBalancingPolicy? second));
         Assert.NotSame(first, second);
     }
 }

@@ -16,10 +16,10 @@ internal sealed class PolicyTestPool
     public FakeTimeProvider Time { get; } = new();
 
     /// <summary>Every policy name, for theories that hold for all of them.</summary>
-    public static TheoryData<string> AllPolicies => [.. LoadBalancingPolicies.Names];
+    public static TheoryData<string> AllPolicies => [.. BalancingPolicyNames.All];
 
     /// <summary>The policies that spread by weight and honour slow start (all but source-hash).</summary>
-    public static TheoryData<string> WeightedPolicies => [.. LoadBalancingPolicies.Names.Where(n => n != LoadBalancingPolicies.SourceHash)];
+    public static TheoryData<string> WeightedPolicies => [.. BalancingPolicyNames.All.Where(n => n != BalancingPolicyNames.SourceHash)];
 
     public static ILoadBalancingPolicy Policy(string name, int seed = 1) => Policy(name, new Random(seed));
 

@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class PowerOfTwoPolicyTests
         BackendState[] backends = _pool.Backends(1, 1);
         backends[0].ConnectionOpened();
         PoolTier tier = PolicyTestPool.Tier(backends);
-        ILoadBalancingPolicy policy = PolicyTestPool.Policy(LoadBalancingPolicies.PowerOfTwo);
+        ILoadBalancingPolicy policy = PolicyTestPool.Policy(BalancingPolicyNames.PowerOfTwo);
 
         for (int i = 0; i < 100; i++)
         {
@@ -34,7 +35,7 @@ public sealed class PowerOfTwoPolicyTests
             }
         }
 
-        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(LoadBalancingPolicies.PowerOfTwo), PolicyTestPool.Tier(backends), 5_000);
+        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(BalancingPolicyNames.PowerOfTwo), PolicyTestPool.Tier(backends), 5_000);
 
         Assert.Equal(0, counts[backends[^1]]);
         Assert.True(counts[backends[0]] > counts[backends[1]], "the least loaded wins most often");
@@ -45,7 +46,7 @@ public sealed class PowerOfTwoPolicyTests
     {
         BackendState[] backends = _pool.Backends(1, 2, 3, 4);
 
-        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(LoadBalancingPolicies.PowerOfTwo), PolicyTestPool.Tier(backends), 10_000, keepOpen: true);
+        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(BalancingPolicyNames.PowerOfTwo), PolicyTestPool.Tier(backends), 10_000, keepOpen: true);
 
         PolicyTestPool.AssertSharesFollowWeights(counts, relativeTolerance: 0.05);
     }
@@ -55,8 +56,8 @@ public sealed class PowerOfTwoPolicyTests
     {
         PoolTier tier = PolicyTestPool.Tier(_pool.Backends(1, 2, 3, 4, 5));
 
-        BackendState?[] first = Choices(PolicyTestPool.Policy(LoadBalancingPolicies.PowerOfTwo, seed: 7), tier);
-        BackendState?[] second = Choices(PolicyTestPool.Policy(LoadBalancingPolicies.PowerOfTwo, seed: 7), tier);
+        BackendState?[] first = Choices(PolicyTestPool.Policy(BalancingPolicyNames.PowerOfTwo, seed: 7), tier);
+        BackendState?[] second = Choices(PolicyTestPool.Policy(BalancingPolicyNames.PowerOfTwo, seed: 7), tier);
 
         Assert.Equal(first, second);
     }

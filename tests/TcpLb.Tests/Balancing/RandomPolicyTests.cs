@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using Xunit;
 
@@ -13,7 +14,7 @@ public sealed class RandomPolicyTests
     {
         PoolTier tier = PolicyTestPool.Tier(_pool.Backends(1, 2, 3, 4, 256));
 
-        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(LoadBalancingPolicies.Random), tier, 100_000);
+        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(BalancingPolicyNames.Random), tier, 100_000);
 
         // The weight-1 backend expects 377 of 100 000 (sd 19): 20 % is over 3 sd.
         PolicyTestPool.AssertSharesFollowWeights(counts, relativeTolerance: 0.2);
@@ -26,7 +27,7 @@ public sealed class RandomPolicyTests
         BackendState[] backends = _pool.Backends(1, 2, 3, 4);
         backends[3].SetCheckedUp(false);
 
-        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(LoadBalancingPolicies.Random), PolicyTestPool.Tier(backends), 10_000);
+        Dictionary<BackendState, int> counts = _pool.Spread(PolicyTestPool.Policy(BalancingPolicyNames.Random), PolicyTestPool.Tier(backends), 10_000);
 
         Assert.Equal(0, counts[backends[3]]);
         PolicyTestPool.AssertSharesFollowWeights(counts.Where(p => p.Value > 0).ToDictionary(), relativeTolerance: 0.1);
@@ -37,8 +38,8 @@ public sealed class RandomPolicyTests
     {
         PoolTier tier = PolicyTestPool.Tier(_pool.Backends(1, 2, 3, 4, 5));
 
-        BackendState?[] first = Choices(PolicyTestPool.Policy(LoadBalancingPolicies.Random, seed: 7), tier);
-        BackendState?[] second = Choices(PolicyTestPool.Policy(LoadBalancingPolicies.Random, seed: 7), tier);
+        BackendState?[] first = Choices(PolicyTestPool.Policy(BalancingPolicyNames.Random, seed: 7), tier);
+        BackendState?[] second = Choices(PolicyTestPool.Policy(BalancingPolicyNames.Random, seed: 7), tier);
 
         Assert.Equal(first, second);
     }

@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace TcpLb.Tests.Balancing;
 public sealed class RoundRobinPolicyTests
 {
     private readonly PolicyTestPool _pool = new();
-    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(LoadBalancingPolicies.RoundRobin);
+    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(BalancingPolicyNames.RoundRobin);
 
     [Fact]
     public void Weights_5_1_1_are_served_smoothly_as_a_a_b_a_c_a_a()

@@ -1,4 +1,5 @@
 using TcpLb.Balancing;
+using TcpLb.Configuration;
 using TcpLb.Model;
 using TcpLb.ProxyProtocol;
 using Xunit;
@@ -9,7 +10,7 @@ public sealed class SourceHashPolicyTests
 {
     private const int Clients = 100_000;
     private readonly PolicyTestPool _pool = new();
-    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(LoadBalancingPolicies.SourceHash);
+    private readonly ILoadBalancingPolicy _policy = PolicyTestPool.Policy(BalancingPolicyNames.SourceHash);
 
     [Fact]
     public void The_same_client_reaches_the_same_backend_while_the_pool_is_stable()
@@ -31,7 +32,7 @@ public sealed class SourceHashPolicyTests
         BackendState[] backends = _pool.Backends(1, 2, 3, 1, 2, 3, 1);
 
         BackendState[] here = Place(_policy, PolicyTestPool.Tier(backends), 10_000);
-        BackendState[] there = Place(PolicyTestPool.Policy(LoadBalancingPolicies.SourceHash), PolicyTestPool.Tier(backends.Reverse()), 10_000);
+        BackendState[] there = Place(PolicyTestPool.Policy(BalancingPolicyNames.SourceHash), PolicyTestPool.Tier(backends.Reverse()), 10_000);
 
         Assert.Equal(here, there);
     }

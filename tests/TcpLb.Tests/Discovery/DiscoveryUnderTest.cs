@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Discovery;
 using TcpLb.Model;

@@ -4,6 +4,7 @@ using TcpLb.Hosting;
 using TcpLb.Testing;
 using TcpLb.Tests.Cli;
 using TcpLb.Tests.Support;
+using TcpLb.Transport;
 using Xunit;
 
 namespace TcpLb.Tests.Lifecycle;

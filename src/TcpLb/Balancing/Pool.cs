@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
-using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Model;
 
-namespace TcpLb.Model;
+namespace TcpLb.Balancing;
 
 /// <summary>
 /// A listener's backends (HAProxy backend, YARP cluster) and the policy that spreads connections over

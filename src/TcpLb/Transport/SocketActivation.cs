@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
-namespace TcpLb.Hosting;
+namespace TcpLb.Transport;
 
 /// <summary>
 /// Listening sockets handed over by systemd socket activation (the <c>sd_listen_fds</c> protocol): the

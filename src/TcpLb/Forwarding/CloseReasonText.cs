@@ -1,6 +1,4 @@
-using TcpLb.Forwarding;
-
-namespace TcpLb.Diagnostics;
+namespace TcpLb.Forwarding;
 
 /// <summary>How a <see cref="CloseReason"/> is written in metrics tags and the access log: constant strings, no formatting.</summary>
 internal static class CloseReasonText

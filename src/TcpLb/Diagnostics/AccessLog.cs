@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace TcpLb.Forwarding;
+namespace TcpLb.Diagnostics;
 
 /// <summary>
 /// The access log: one line per closed connection, on its own category so it can be routed or switched off
