@@ -132,29 +132,11 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 
         TcpLbOptions previous = Current;
         Volatile.Write(ref _current, options);
-        List<string> all = [.. changes, .. RestartOnly(previous, options)];
+        // Process-wide settings are read once at start: the line says so rather than pretend they changed.
+        List<string> all = [.. changes, .. TcpLbOptions.Settings.Changes(previous, options).Select(change => change.ToString())];
         ReloadApplied(_logger, number, trigger, all.Count == 0 ? "no change" : string.Join("; ", all));
         Reloaded?.Invoke(true);
         return true;
-    }
-
-    // Process-wide settings are read once at start; say so rather than pretend they changed.
-    private static IEnumerable<string> RestartOnly(TcpLbOptions previous, TcpLbOptions next)
-    {
-        if (previous.DrainTimeout != next.DrainTimeout)
-        {
-            yield return "drainTimeout changed: takes effect on restart";
-        }
-
-        if (previous.Logging != next.Logging)
-        {
-            yield return "logging changed: takes effect on restart";
-        }
-
-        if (previous.Admin != next.Admin)
-        {
-            yield return "admin changed: takes effect on restart";
-        }
     }
 
     private void FileChanged()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
 using Xunit;
@@ -55,8 +56,24 @@ public sealed class ExampleConfigTests
     {
         string text = File.ReadAllText(ConfigText.ExamplePath);
 
-        string[] missing = [.. ConfigKeys.All.Distinct().Where(key => !text.Contains($" {key}:", StringComparison.Ordinal) && !text.Contains($"\n{key}:", StringComparison.Ordinal))];
+        // Every key the declarations give the file, written as a key (commented or not) somewhere in the example.
+        string[] missing = [.. TcpLbOptions.Settings.Paths().Select(path => path.Split('.')[^1]).Distinct()
+            .Where(key => !Regex.IsMatch(text, $@"^[ #-]*{key}:", RegexOptions.Multiline))];
 
+        Assert.NotEmpty(TcpLbOptions.Settings.Paths());
         Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Every_declared_setting_of_the_example_holds_its_default()
+    {
+        TcpLbOptions example = ConfigFile.Load(ConfigText.ExamplePath, new System.Collections.Hashtable()).Options!;
+        ListenerOptions listener = Assert.Single(example.Listeners);
+        BackendOptions backend = Assert.Single(listener.Backends);
+
+        // Compared through the declarations, as a reload compares them: only the examples of an address may differ.
+        var defaultListener = new ListenerOptions { Listen = listener.Listen, Backends = [new BackendOptions { Address = backend.Address }] };
+        Assert.Empty(ListenerOptions.Settings.Changes(defaultListener, listener));
+        Assert.Empty(TcpLbOptions.Settings.Changes(new TcpLbOptions { Listeners = example.Listeners }, example));
     }
 }

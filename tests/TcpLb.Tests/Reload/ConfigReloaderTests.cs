@@ -56,7 +56,7 @@ public sealed class ConfigReloaderTests : IDisposable
 
         Assert.True(applied);
         Assert.Equal(
-            $"Reload #1 (test) applied: listener 127.0.0.1:0: +backend {b.EndPoint}, -backend {a.EndPoint} (draining); drainTimeout changed: takes effect on restart",
+            $"Reload #1 (test) applied: listener 127.0.0.1:0: +backend {b.EndPoint}, -backend {a.EndPoint} (draining); drainTimeout 30s -> 5s (takes effect on restart)",
             Assert.Single(lb.Logs.Lines, line => line.EventId == 500).Message);
         Assert.Equal(TimeSpan.FromSeconds(5), reloader.Current.DrainTimeout);
         await EchoClient.ConverseAsync(lb.Server.EndPoints[0], 1, 100, new Random(1), cancellationToken);

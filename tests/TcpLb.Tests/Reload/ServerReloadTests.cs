@@ -32,7 +32,9 @@ public sealed class ServerReloadTests
             cancellationToken);
 
         Assert.Equal(address, lb.Server.EndPoints[0]); // the same socket: never closed, so never refused
-        Assert.Equal($"listener 127.0.0.1:0: balance least-connections -> round-robin, +backend {b.EndPoint}, -backend {a.EndPoint} (draining), timeouts", Assert.Single(changes));
+        Assert.Equal(
+            $"listener 127.0.0.1:0: +backend {b.EndPoint}, -backend {a.EndPoint} (draining), balance least-connections -> round-robin, timeouts.connect 5s -> 2s",
+            Assert.Single(changes));
         BackendState draining = Assert.Single(lb.Server.Pools[0].Current.Draining);
         Assert.Equal(a.EndPoint, draining.Address);
         await EchoClient.RoundAsync(open, 1000, new Random(2), cancellationToken); // the open connection still reaches a

@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using TcpLb.Configuration;
 
-namespace TcpLb.Cli;
+namespace TcpLb.Configuration.Settings;
 
-/// <summary>Parses the values flags take: endpoints, durations, networks. Each failure is a sentence naming what was wrong.</summary>
-internal static class CommandLineValues
+/// <summary>
+/// Parses the values settings take, in the file and on the command line alike: endpoints, durations, networks. Each
+/// failure is a sentence naming what was wrong; each value has a format that the parser reads back.
+/// </summary>
+internal static class ValueParsers
 {
     /// <summary><c>127.0.0.1:8080</c>, <c>[::1]:8080</c>, <c>[::]:8080</c> or <c>*:8080</c> (all addresses, dual-stack).</summary>
     public static bool TryParseListenEndPoint(string text, [NotNullWhen(true)] out IPEndPoint? endPoint, out string error)
@@ -63,48 +65,12 @@ internal static class CommandLineValues
         return true;
     }
 
-    /// <summary>
-    /// A backend with optional HAProxy-style settings after commas:
-    /// <c>10.0.0.5:80,weight=3,slow-start=30s,max-conn=500,backup</c>.
-    /// </summary>
-    public static bool TryParseBackend(string text, [NotNullWhen(true)] out BackendOptions? backend, out string error)
+    /// <summary>An endpoint as <see cref="TryParseBackendEndPoint"/> reads it: <c>10.0.0.5:80</c>, <c>[fd00::5]:80</c>, <c>router.local:80</c>.</summary>
+    public static string FormatEndPoint(EndPoint endPoint) => endPoint switch
     {
-        backend = null;
-        string[] parts = text.Split(',');
-        if (!TryParseBackendEndPoint(parts[0], out EndPoint? address, out error))
-        {
-            return false;
-        }
-
-        var options = new BackendOptions { Address = address };
-        foreach (string setting in parts.Skip(1))
-        {
-            string[] pair = setting.Split('=', 2);
-            string key = pair[0];
-            string? value = pair.Length == 2 ? pair[1] : null;
-            switch (key)
-            {
-                case "backup" when value is null:
-                    options = options with { Backup = true };
-                    break;
-                case "weight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int weight) && weight is >= 1 and <= 256:
-                    options = options with { Weight = weight };
-                    break;
-                case "max-conn" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int max):
-                    options = options with { MaxConnections = max };
-                    break;
-                case "slow-start" when value is not null && TryParseDurationOrZero(value, out TimeSpan ramp, out _):
-                    options = options with { SlowStart = ramp };
-                    break;
-                default:
-                    error = $"'{setting}' is not a backend setting; use weight=1..256, max-conn=N, slow-start=DURATION or backup";
-                    return false;
-            }
-        }
-
-        backend = options;
-        return true;
-    }
+        DnsEndPoint name => string.Create(CultureInfo.InvariantCulture, $"{name.Host}:{name.Port}"),
+        _ => endPoint.ToString() ?? string.Empty,
+    };
 
     /// <summary>A duration with its unit, as HAProxy writes them: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration, out string error)
@@ -162,6 +128,22 @@ internal static class CommandLineValues
         }
 
         return TryParseDuration(text, out duration, out error);
+    }
+
+    /// <summary>A duration as <see cref="TryParseDuration"/> reads it, in its largest whole unit: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>; zero is <c>0s</c>.</summary>
+    public static string FormatDuration(TimeSpan duration)
+    {
+        (double Milliseconds, string Unit)[] units = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")];
+        double total = duration.TotalMilliseconds;
+        foreach ((double milliseconds, string unit) in units)
+        {
+            if (total >= milliseconds && total % milliseconds == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{total / milliseconds}{unit}");
+            }
+        }
+
+        return total == 0 ? "0s" : string.Create(CultureInfo.InvariantCulture, $"{total}ms");
     }
 
     /// <summary>A network in CIDR form (<c>10.0.0.0/8</c>); a bare address means that one host.</summary>

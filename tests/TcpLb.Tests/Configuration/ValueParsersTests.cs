@@ -1,17 +1,17 @@
 using System.Net;
-using TcpLb.Cli;
 using TcpLb.Configuration;
+using TcpLb.Configuration.Settings;
 using Xunit;
 
-namespace TcpLb.Tests.Cli;
+namespace TcpLb.Tests.Configuration;
 
-/// <summary>The values flags take, parsed in process: each accepted form, and a sentence for each refusal.</summary>
-public sealed class CommandLineValuesTests
+/// <summary>The values settings take (the file and the flags alike), parsed in process: each accepted form, and a sentence for each refusal.</summary>
+public sealed class ValueParsersTests
 {
     [Fact]
     public void A_backend_takes_HAProxy_style_settings_after_commas()
     {
-        Assert.True(CommandLineValues.TryParseBackend("10.0.0.5:80,weight=3,slow-start=30s,max-conn=500,backup", out BackendOptions? backend, out _));
+        Assert.True(BackendOptions.ShortForm.TryParse("10.0.0.5:80,weight=3,slow-start=30s,max-conn=500,backup", out BackendOptions? backend, out _));
         Assert.Equal(new BackendOptions
         {
             Address = IPEndPoint.Parse("10.0.0.5:80"),
@@ -27,7 +27,7 @@ public sealed class CommandLineValuesTests
     [InlineData("[fd00::5]:80", null)]
     public void A_backend_is_an_address_or_a_host_name_with_a_port(string text, string? host)
     {
-        Assert.True(CommandLineValues.TryParseBackend(text, out BackendOptions? backend, out _));
+        Assert.True(BackendOptions.ShortForm.TryParse(text, out BackendOptions? backend, out _));
         if (host is null)
         {
             Assert.IsType<IPEndPoint>(backend.Address);
@@ -46,7 +46,7 @@ public sealed class CommandLineValuesTests
     [InlineData("10.0.0.5", "is not host:port")]
     public void A_bad_backend_setting_is_named(string text, string expected)
     {
-        Assert.False(CommandLineValues.TryParseBackend(text, out _, out string error));
+        Assert.False(BackendOptions.ShortForm.TryParse(text, out _, out string error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
@@ -58,7 +58,7 @@ public sealed class CommandLineValuesTests
     [InlineData("1h", 3_600_000)]
     public void Durations_take_a_unit(string text, double milliseconds)
     {
-        Assert.True(CommandLineValues.TryParseDuration(text, out TimeSpan duration, out _));
+        Assert.True(ValueParsers.TryParseDuration(text, out TimeSpan duration, out _));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
     }
 
@@ -69,7 +69,7 @@ public sealed class CommandLineValuesTests
     [InlineData("fast", "is not a duration")]
     public void A_bad_duration_says_why(string text, string expected)
     {
-        Assert.False(CommandLineValues.TryParseDuration(text, out _, out string error));
+        Assert.False(ValueParsers.TryParseDuration(text, out _, out string error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
@@ -79,14 +79,14 @@ public sealed class CommandLineValuesTests
     [InlineData("[::1]:8080", "[::1]:8080")]
     public void Listen_addresses(string text, string expected)
     {
-        Assert.True(CommandLineValues.TryParseListenEndPoint(text, out IPEndPoint? endPoint, out _));
+        Assert.True(ValueParsers.TryParseListenEndPoint(text, out IPEndPoint? endPoint, out _));
         Assert.Equal(IPEndPoint.Parse(expected), endPoint);
     }
 
     [Fact]
     public void A_bare_address_is_a_one_host_network()
     {
-        Assert.True(CommandLineValues.TryParseNetwork("10.1.2.3", out IPNetwork network, out _));
+        Assert.True(ValueParsers.TryParseNetwork("10.1.2.3", out IPNetwork network, out _));
         Assert.Equal(IPNetwork.Parse("10.1.2.3/32"), network);
     }
 }

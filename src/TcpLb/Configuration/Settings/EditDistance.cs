@@ -1,4 +1,4 @@
-namespace TcpLb.Configuration.File;
+namespace TcpLb.Configuration.Settings;
 
 /// <summary>How close a mistyped key is to a known one, for "did you mean" hints.</summary>
 internal static class EditDistance

@@ -1,4 +1,4 @@
-namespace TcpLb.Configuration.File;
+namespace TcpLb.Configuration.Settings;
 
 /// <summary>Every problem found in one config file, in file order, each as <c>path: why</c>.</summary>
 internal sealed class ConfigProblems

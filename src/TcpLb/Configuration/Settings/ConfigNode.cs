@@ -2,17 +2,15 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace TcpLb.Configuration.File;
+namespace TcpLb.Configuration.Settings;
 
 /// <summary>
-/// One place in the config file being read (<c>listeners[1].backends[0]</c>), mapped by hand onto the options
-/// records: no reflection binder (the binary is published Native AOT), and every problem is reported with its
-/// exact path into one shared list instead of stopping at the first.
+/// One place in the config file being read (<c>listeners[1].backends[0]</c>), which the setting declarations map
+/// by hand onto the options records: no reflection binder (the binary is published Native AOT), and every problem is
+/// reported with its exact path into one shared list instead of stopping at the first.
 /// </summary>
 internal sealed class ConfigNode
 {
-    public delegate bool TryParse<T>(string text, [NotNullWhen(true)] out T? value, out string error);
-
     private readonly IConfiguration _configuration;
 
     public ConfigNode(IConfiguration configuration, string path, ConfigProblems problems)
@@ -95,14 +93,8 @@ internal sealed class ConfigNode
         return [.. items.Values];
     }
 
-    /// <summary>The value of <paramref name="key"/> parsed by <paramref name="parse"/>, or <paramref name="fallback"/> when absent or wrong (reported).</summary>
-    public T Get<T>(string key, T fallback, TryParse<T> parse) => Child(key).Read(fallback, parse);
-
-    /// <summary>This node's own value parsed by <paramref name="parse"/>, or <paramref name="fallback"/> when absent or wrong (reported).</summary>
-    public T Read<T>(T fallback, TryParse<T> parse) => TryRead(parse, out T? value) ? value : fallback;
-
-    /// <summary>True with the parsed value when this node holds a valid one; false when absent, or wrong (reported).</summary>
-    public bool TryRead<T>(TryParse<T> parse, [NotNullWhen(true)] out T? value)
+    /// <summary>True with the parsed value when this node holds a valid <paramref name="kind"/>; false when absent, or wrong (reported).</summary>
+    public bool TryRead<T>(SettingValue<T> kind, [MaybeNullWhen(false)] out T value)
     {
         value = default;
         if (!Exists)
@@ -116,72 +108,13 @@ internal sealed class ConfigNode
             return false;
         }
 
-        if (parse(Value!, out value, out string error))
+        if (kind.TryParse(Value!, out value, out string error))
         {
             return true;
         }
 
         Problem(error);
         return false;
-    }
-
-    public int Int(string key, int fallback) => Get(key, fallback, static (string text, out int value, out string error) =>
-    {
-        bool ok = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-        error = ok ? string.Empty : $"'{text}' is not a whole number";
-        return ok;
-    });
-
-    public double Number(string key, double fallback) => Get(key, fallback, static (string text, out double value, out string error) =>
-    {
-        bool ok = double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-        error = ok ? string.Empty : $"'{text}' is not a number";
-        return ok;
-    });
-
-    public bool Bool(string key, bool fallback) => Get(key, fallback, static (string text, out bool value, out string error) =>
-    {
-        bool ok = bool.TryParse(text, out value);
-        error = ok ? string.Empty : $"'{text}' is not true or false";
-        return ok;
-    });
-
-    public TimeSpan Duration(string key, TimeSpan fallback) => Get(key, fallback, static (string text, out TimeSpan value, out string error) =>
-        Cli.CommandLineValues.TryParseDuration(text, out value, out error));
-
-    public string Text(string key, string fallback) => Get(key, fallback, static (string text, [NotNullWhen(true)] out string? value, out string error) =>
-    {
-        value = text;
-        error = string.Empty;
-        return true;
-    });
-
-    public T Choice<T>(string key, T fallback, IReadOnlyList<(string Word, T Value)> words) => Get(key, fallback, (string text, [NotNullWhen(true)] out T? value, out string error) =>
-    {
-        bool ok = SettingWords.TryParse(words, text, out T parsed, out error);
-        value = parsed;
-        return ok && value is not null;
-    });
-
-    /// <summary><paramref name="key"/>'s items parsed one by one; a wrong item is reported with its index.</summary>
-    public IReadOnlyList<T> List<T>(string key, IReadOnlyList<T> fallback, TryParse<T> parse)
-    {
-        ConfigNode list = Child(key);
-        if (!list.Exists)
-        {
-            return fallback;
-        }
-
-        var values = new List<T>();
-        foreach (ConfigNode item in list.Items())
-        {
-            if (item.TryRead(parse, out T? value))
-            {
-                values.Add(value);
-            }
-        }
-
-        return values;
     }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
