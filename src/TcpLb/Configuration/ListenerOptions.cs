@@ -65,6 +65,13 @@ internal sealed record ListenerOptions
     /// <summary>The timers.</summary>
     public TimeoutOptions Timeouts { get; init; } = new();
 
+    /// <summary>
+    /// TCP keepalive on the client's and the backend's socket (HAProxy's <c>option clitcpka</c>/<c>srvtcpka</c> with
+    /// <c>tcp-ka-idle</c>): after this long without traffic the kernel probes the peer, at its own interval and count,
+    /// so a peer that vanished (a dropped NAT entry, a powered-off client) is found before the idle timeouts. Zero: off.
+    /// </summary>
+    public TimeSpan TcpKeepalive { get; init; }
+
     // --dns NAME:PORT: a name, since an address is a backend. Declared before Settings, which reads it when initialized.
     private static readonly SettingValue<DnsEndPoint> s_dnsName = new("NAME:PORT", static (string text, [MaybeNullWhen(false)] out DnsEndPoint name, out string error) =>
     {
@@ -78,6 +85,12 @@ internal sealed record ListenerOptions
         error = name is null ? $"'{text}' is an address, not a name to resolve; use --backend" : string.Empty;
         return name is not null;
     }, static name => ValueParsers.FormatEndPoint(name));
+
+    // --tcp-keepalive: the kernel counts the idle time in whole seconds, at most 32767 (TCP_KEEPIDLE).
+    private static readonly SettingValue<TimeSpan> s_keepaliveIdle = SettingValues.DurationOrOff.Where(idle =>
+        idle.Ticks % TimeSpan.TicksPerSecond != 0 ? $"'{ValueParsers.FormatDuration(idle)}' is not a whole number of seconds"
+        : idle.TotalSeconds > 32767 ? $"'{ValueParsers.FormatDuration(idle)}' is more than the kernel's 32767s"
+        : null);
 
     /// <summary>
     /// A listener's settings: its keys in the file (an item of <c>listeners</c>), its <c>tcplb run</c> flags, what a reload
@@ -120,6 +133,8 @@ internal sealed record ListenerOptions
             flag: "--max-proxy-header-length", help: "Largest v2 header length accepted from an upstream."),
         Value("connect", SettingWords.Connect, o => o.Connect, (o, v) => o with { Connect = v },
             flag: "--connect", help: "When to dial the backend: on-first-bytes (client-first: once the client's first bytes arrive, sent with the header in one write) or on-accept (at once)."),
+        Value("tcpKeepalive", s_keepaliveIdle, o => o.TcpKeepalive, (o, v) => o with { TcpKeepalive = v },
+            flag: "--tcp-keepalive", help: "TCP keepalive on both sockets: probe a peer silent for this long (off, or whole seconds up to 32767s)."),
         Section("timeouts", o => o.Timeouts, (o, v) => o with { Timeouts = v }, TimeoutOptions.Settings, example: "{connect: 5s, clientIdle: 1h}"),
         Section("healthCheck", o => o.HealthCheck, (o, v) => o with { HealthCheck = v }, HealthCheckOptions.Settings, example: "{kind: http, path: /healthz}"),
         Section("passiveHealth", o => o.PassiveHealth, (o, v) => o with { PassiveHealth = v }, PassiveHealthOptions.Settings, example: "{failures: 5, ejection: 10s}"),

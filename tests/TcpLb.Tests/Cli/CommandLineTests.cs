@@ -22,6 +22,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "10.0.0.1:80" }, "--dns: '10.0.0.1:80' is an address, not a name to resolve")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--dns", "router.local:80", "--dns-srv", "_http._tcp.router" }, "--dns-srv: give either --dns or --dns-srv")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--retries", "-1" }, "--retries: '-1' must be 0 or more")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--tcp-keepalive", "1500ms" }, "--tcp-keepalive: '1500ms' is not a whole number of seconds")]
     public async Task A_bad_flag_or_value_gets_one_line_naming_it_and_exit_code_2(string[] arguments, string expected)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(10));

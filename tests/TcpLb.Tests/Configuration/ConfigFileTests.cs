@@ -33,6 +33,7 @@ public sealed class ConfigFileTests
             forwardTlvs: true
             maxProxyHeaderLength: 1024
             connect: on-accept
+            tcpKeepalive: 2m
             timeouts: {connect: 1s, firstBytes: 2s, proxyHeader: 3s, clientIdle: 4m, backendIdle: 5m, halfClosed: 6s}
             healthCheck: {kind: http, path: /ready, interval: 3s, jitter: 0.2, timeout: 500ms, rise: 4, fall: 5, port: 9090, sendProxy: v1, expectStatusMin: 200, expectStatusMax: 299}
             passiveHealth: {failures: 7, window: 1m, ejection: 20s, maxEjection: 10m}
@@ -62,6 +63,7 @@ public sealed class ConfigFileTests
         ForwardTlvs = true,
         MaxProxyHeaderLength = 1024,
         Connect = ConnectMode.OnAccept,
+        TcpKeepalive = TimeSpan.FromMinutes(2),
         Timeouts = new TimeoutOptions
         {
             Connect = TimeSpan.FromSeconds(1), FirstBytes = TimeSpan.FromSeconds(2), ProxyHeader = TimeSpan.FromSeconds(3),
