@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
 using TcpLb.Demo;
+using TcpLb.Hosting;
 
 namespace TcpLb.Cli;
 
@@ -28,9 +29,12 @@ internal static class DemoCommand
             {
                 ListenerOptions options = listen.Apply(parsed, demo with { Backends = [new BackendOptions { Address = routerEndPoint }] });
                 TcpLbOptions process = observability.Apply(parsed, new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) });
-                Console.WriteLine(Banner(options.Listen[0], routerEndPoint, process.Admin));
+                // What to try is printed once TcpLb accepts: a demo that cannot listen says so, and how to move it, instead.
                 // The demo serves the admin endpoint too, but a taken port only costs the demo its /metrics: it runs on.
-                return await RunCommand.RunAsync(process, cancellationToken, adminOptional: true).ConfigureAwait(false);
+                return await RunCommand.RunAsync(process, cancellationToken, adminOptional: true,
+                    started: () => Console.WriteLine(Banner(options.Listen[0], routerEndPoint, process.Admin)),
+                    listenHint: failed => $"; give the demo another address: tcplb demo --listen {new IPEndPoint(failed.Address.Address, failed.Address.Port is 0 or 65535 ? 8081 : failed.Address.Port + 1)}")
+                    .ConfigureAwait(false);
             }
         });
         return command;

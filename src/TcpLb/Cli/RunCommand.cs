@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Admin;
@@ -88,17 +87,26 @@ internal static class RunCommand
     /// <summary>Runs until SIGTERM/SIGINT; exit code 1 with a one-line reason when a listener or the admin endpoint cannot bind.</summary>
     /// <param name="reloadFrom">The config file the options came from, reloaded on SIGHUP and on change; null for flags.</param>
     /// <param name="adminOptional">When the admin address is taken, warn and run on (the demo) instead of failing the start.</param>
-    public static async Task<int> RunAsync(TcpLbOptions options, CancellationToken cancellationToken, string? reloadFrom = null, bool adminOptional = false)
+    /// <param name="started">Called once every listener accepts (the demo prints what to try then, not before a failed start).</param>
+    /// <param name="listenHint">What to add to the line when a listener address cannot be bound (the demo suggests another).</param>
+    public static async Task<int> RunAsync(
+        TcpLbOptions options, CancellationToken cancellationToken, string? reloadFrom = null, bool adminOptional = false,
+        Action? started = null, Func<ListenAddressException, string>? listenHint = null)
     {
         using IHost host = TcpLbHost.Build(options, reloadFrom: reloadFrom, adminOptional: adminOptional);
+        if (started is not null)
+        {
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(started);
+        }
+
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
-        catch (SocketException exception)
+        catch (ListenAddressException exception)
         {
-            await Console.Error.WriteLineAsync($"tcplb: cannot listen: {exception.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"tcplb: {exception.Message}{listenHint?.Invoke(exception)}").ConfigureAwait(false);
             return 1;
         }
         catch (AdminEndpointException exception)

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -123,9 +122,9 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         {
             changes = await _server.ReloadAsync(options.Listeners, cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException exception)
+        catch (ListenAddressException exception)
         {
-            ReloadRefused(_logger, number, trigger, $"cannot listen: {exception.Message}; the running configuration stays");
+            ReloadRefused(_logger, number, trigger, $"{exception.Message}; the running configuration stays");
             Reloaded?.Invoke(false);
             return false;
         }

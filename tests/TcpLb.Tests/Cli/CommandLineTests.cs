@@ -33,6 +33,42 @@ public sealed class CommandLineTests
         Assert.All(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("tcplb: ", line, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--backend", "127.0.0.1:80", "--send-prxy", "v2" }, "tcplb: unknown flag '--send-prxy'; did you mean --send-proxy?")]
+    [InlineData(new[] { "rn", "--listen", "127.0.0.1:8080" }, "tcplb: unknown command 'rn'; did you mean run?")]
+    [InlineData(new[] { "run", "--listen", "127.0.0.1:8080", "--frobnicate" }, "tcplb: unknown flag '--frobnicate' (see tcplb run --help)")]
+    public async Task A_mistyped_flag_or_command_is_one_line_naming_the_nearest_known_one(string[] arguments, string expected)
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(10));
+        (int exitCode, _, string error) = await TcplbProcess.RunToEndAsync(arguments, deadline.Token);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(expected + "\n", error);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("demo")]
+    public async Task A_taken_listen_address_is_one_line_naming_it_and_nothing_before_it(string command)
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(20));
+        using var taken = new TestBackend(); // holds a port on 127.0.0.1
+        string[] arguments = command == "run"
+            ? ["run", "--listen", taken.EndPoint.ToString(), "--backend", "127.0.0.1:80", .. TcplbProcess.NoAdmin]
+            : ["demo", "--listen", taken.EndPoint.ToString(), .. TcplbProcess.NoAdmin];
+
+        (int exitCode, string output, string error) = await TcplbProcess.RunToEndAsync(arguments, deadline.Token);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output); // no "Stopped accepting; draining 0 connections", no demo "Try:" block for a demo that never ran
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"tcplb: cannot listen on {taken.EndPoint}: Address already in use", line, StringComparison.Ordinal);
+        if (command == "demo")
+        {
+            Assert.Contains("tcplb demo --listen 127.0.0.1:", line, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Help_lists_the_commands_and_version_prints_one()
     {

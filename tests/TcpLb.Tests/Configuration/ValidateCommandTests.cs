@@ -45,6 +45,22 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_takes_the_file_as_its_argument_as_nginx_t_c_users_expect()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        string path = Write("good.yaml", "listeners: [{listen: \"127.0.0.1:8080\", backends: [\"10.0.0.5:80\"]}]\n");
+
+        (int exitCode, string output, string error) = await TcplbProcess.RunToEndAsync(["validate", path], deadline.Token);
+        (int bothExit, _, string both) = await TcplbProcess.RunToEndAsync(["validate", path, "--config", path], deadline.Token);
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        Assert.Equal($"{path}: ok: 1 listener, 1 backend\n", output);
+        Assert.Equal(2, bothExit);
+        Assert.Equal("tcplb: validate: give the file once, as FILE or as --config FILE\n", both);
+    }
+
+    [Fact]
     public async Task Run_refuses_a_bad_file_with_the_same_lines_and_exit_code_1()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
