@@ -28,6 +28,17 @@ internal sealed class ConfigNode
     /// <summary>Given in the file (or the environment), with a value or with settings under it.</summary>
     public bool Exists => _configuration is IConfigurationSection section ? section.Exists() : _configuration.GetChildren().Any();
 
+    /// <summary>Like <see cref="Exists"/>; an absent required setting (<paramref name="missing"/> set: what to give) is reported.</summary>
+    public bool ExistsOrReport(string? missing)
+    {
+        if (!Exists && missing is not null)
+        {
+            Problem(missing);
+        }
+
+        return Exists;
+    }
+
     /// <summary>Holds one plain value (no settings or list under it).</summary>
     public bool IsValue => Exists && !HasChildren;
 

@@ -18,13 +18,8 @@ internal sealed class ListSetting<TOwner, T>(string key, SettingValue<T> item, F
     public override TOwner Read(ConfigNode section, TOwner owner)
     {
         ConfigNode list = section.Child(Key);
-        if (!list.Exists)
+        if (!list.ExistsOrReport(Missing))
         {
-            if (Missing is not null)
-            {
-                list.Problem(Missing);
-            }
-
             return owner;
         }
 

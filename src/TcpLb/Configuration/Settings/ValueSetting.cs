@@ -23,13 +23,8 @@ internal sealed class ValueSetting<TOwner, T>(string key, SettingValue<T> value,
     public override TOwner Read(ConfigNode section, TOwner owner)
     {
         ConfigNode node = section.Child(Key);
-        if (!node.Exists)
+        if (!node.ExistsOrReport(Missing))
         {
-            if (Missing is not null)
-            {
-                node.Problem(Missing);
-            }
-
             return owner;
         }
 
