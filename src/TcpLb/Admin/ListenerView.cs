@@ -1,6 +1,5 @@
 using System.Net;
 using TcpLb.Balancing;
-using TcpLb.Model;
 
 namespace TcpLb.Admin;
 

@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
 using TcpLb.Demo;
-using TcpLb.Hosting;
 
 namespace TcpLb.Cli;
 

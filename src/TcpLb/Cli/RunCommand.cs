@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;

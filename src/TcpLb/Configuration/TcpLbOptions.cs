@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using TcpLb.Configuration.Settings;
 using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.TcpLbOptions>;

@@ -4,7 +4,6 @@ using TcpLb.Configuration;
 using TcpLb.Discovery;
 using TcpLb.Forwarding;
 using TcpLb.Health;
-using TcpLb.Model;
 
 namespace TcpLb.Hosting;
 

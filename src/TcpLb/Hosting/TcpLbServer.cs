@@ -7,7 +7,6 @@ using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
-using TcpLb.Model;
 using TcpLb.Transport;
 
 namespace TcpLb.Hosting;

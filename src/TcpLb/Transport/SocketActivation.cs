@@ -20,7 +20,7 @@ internal static partial class SocketActivation
     public const int FirstDescriptor = 3;
 
     // The sockets are the process's, read from its environment once, at the first listener bound.
-    private static readonly Lock Gate = new();
+    private static readonly Lock s_gate = new();
     private static List<InheritedSocket>? s_unclaimed;
 
     /// <summary>One descriptor passed to us, with its name (<c>LISTEN_FDNAMES</c>; "unknown" when unnamed, as systemd says).</summary>
@@ -31,7 +31,7 @@ internal static partial class SocketActivation
     /// <summary>The inherited listening socket bound to exactly <paramref name="endPoint"/>, now owned by the caller; null when there is none.</summary>
     public static Socket? TakeListener(IPEndPoint endPoint, ILogger logger)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             s_unclaimed ??= AdoptFromEnvironment(logger);
             int index = s_unclaimed.FindIndex(inherited => inherited.LocalEndPoint.Equals(endPoint));
@@ -53,7 +53,7 @@ internal static partial class SocketActivation
     /// </summary>
     public static void CloseUnclaimed(ILogger logger)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             s_unclaimed ??= AdoptFromEnvironment(logger);
             foreach (InheritedSocket unclaimed in s_unclaimed)

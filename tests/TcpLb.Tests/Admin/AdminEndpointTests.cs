@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TcpLb.Admin;
 using TcpLb.Configuration;
-using TcpLb.Hosting;
-using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
 
@@ -18,7 +16,7 @@ namespace TcpLb.Tests.Admin;
 /// </summary>
 public sealed class AdminEndpointTests
 {
-    private static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
+    private static readonly IPEndPoint s_anyLoopbackPort = new(IPAddress.Loopback, 0);
 
     [Fact]
     public async Task Healthz_answers_200_while_the_process_runs()
@@ -26,7 +24,7 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
 
         using HttpResponseMessage response = await http.GetAsync(new Uri(new Uri(admin.Url), "/healthz"), deadline.Token);
@@ -45,7 +43,7 @@ public sealed class AdminEndpointTests
         IPEndPoint dead = refusing.EndPoint;
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time);
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
 
@@ -76,7 +74,7 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
         await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
         using (HttpResponseMessage before = await http.GetAsync(ready, deadline.Token))
@@ -101,7 +99,7 @@ public sealed class AdminEndpointTests
         var spare = new BackendOptions { Address = refusing.EndPoint, Weight = 3, Backup = true };
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Balance = "round-robin" };
         await using var lb = TcpLbUnderTest.Start(options with { Backends = [.. options.Backends, spare] });
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(AnyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);

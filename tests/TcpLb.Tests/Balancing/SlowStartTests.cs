@@ -7,14 +7,14 @@ namespace TcpLb.Tests.Balancing;
 /// <summary>A backend that recovers ramps up over its slow start instead of taking a flood at once.</summary>
 public sealed class SlowStartTests
 {
-    private static readonly TimeSpan Ramp = TimeSpan.FromSeconds(100);
+    private static readonly TimeSpan s_ramp = TimeSpan.FromSeconds(100);
 
     [Theory]
     [MemberData(nameof(PolicyTestPool.WeightedPolicies), MemberType = typeof(PolicyTestPool))]
     public void A_recovered_backend_gets_a_growing_share_over_the_ramp(string name)
     {
         var pool = new PolicyTestPool();
-        BackendState recovering = pool.Backend(weight: 100, slowStart: Ramp);
+        BackendState recovering = pool.Backend(weight: 100, slowStart: s_ramp);
         BackendState steady = pool.Backend(weight: 100);
         PoolTier tier = PolicyTestPool.Tier(recovering, steady);
         ILoadBalancingPolicy policy = PolicyTestPool.Policy(name);
@@ -25,7 +25,7 @@ public sealed class SlowStartTests
         for (int step = 0; step < shares.Length; step++)
         {
             // 10 %, 40 %, 70 % and 100 % of the ramp; connections stay open during each sample, so load counts.
-            pool.Time.Advance(step == 0 ? Ramp * 0.1 : Ramp * 0.3);
+            pool.Time.Advance(step == 0 ? s_ramp * 0.1 : s_ramp * 0.3);
             shares[step] = pool.Spread(policy, tier, 4_000, keepOpen: true)[recovering] / 4_000.0;
         }
 
@@ -40,7 +40,7 @@ public sealed class SlowStartTests
     public void A_backend_up_from_the_start_has_no_ramp(string name)
     {
         var pool = new PolicyTestPool();
-        BackendState fresh = pool.Backend(weight: 100, slowStart: Ramp);
+        BackendState fresh = pool.Backend(weight: 100, slowStart: s_ramp);
         BackendState steady = pool.Backend(weight: 100);
 
         double share = pool.Spread(PolicyTestPool.Policy(name), PolicyTestPool.Tier(fresh, steady), 4_000, keepOpen: true)[fresh] / 4_000.0;

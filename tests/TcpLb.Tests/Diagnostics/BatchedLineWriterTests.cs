@@ -12,7 +12,7 @@ namespace TcpLb.Tests.Diagnostics;
 /// </summary>
 public sealed class BatchedLineWriterTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(200);
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingStream _output = new();
 
@@ -20,13 +20,13 @@ public sealed class BatchedLineWriterTests
     public async Task Lines_gathered_in_one_interval_leave_in_one_write()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        using var writer = new BatchedLineWriter(_output, Interval, _time);
+        using var writer = new BatchedLineWriter(_output, s_interval, _time);
         writer.WriteLine("one"u8);
         writer.WriteLine("two"u8);
         writer.WriteLine("three"u8);
         Assert.Empty(_output.Writes);
 
-        _time.Advance(Interval);
+        _time.Advance(s_interval);
         string batch = await _output.NextWriteAsync(deadline.Token);
 
         Assert.Equal("one\ntwo\nthree\n", batch);
@@ -36,7 +36,7 @@ public sealed class BatchedLineWriterTests
     [Fact]
     public void Disposing_writes_what_is_still_queued()
     {
-        var writer = new BatchedLineWriter(_output, Interval, _time);
+        var writer = new BatchedLineWriter(_output, s_interval, _time);
         writer.WriteLine("last words"u8);
 
         writer.Dispose();
@@ -47,7 +47,7 @@ public sealed class BatchedLineWriterTests
     [Fact]
     public void Past_the_memory_bound_lines_are_dropped_and_their_count_is_written()
     {
-        var writer = new BatchedLineWriter(_output, Interval, _time, maxPendingBytes: 10);
+        var writer = new BatchedLineWriter(_output, s_interval, _time, maxPendingBytes: 10);
         writer.WriteLine("12345678"u8); // 9 bytes with its newline: fits
         writer.WriteLine("abc"u8);      // would pass 10: dropped
         writer.WriteLine("def"u8);      // dropped

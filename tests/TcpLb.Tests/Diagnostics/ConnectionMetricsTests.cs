@@ -4,7 +4,6 @@ using System.Text;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
 using TcpLb.Tests.Admin;
-using TcpLb.Testing;
 using TcpLb.Tests.Support;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Discovery;
 using TcpLb.Model;
@@ -12,7 +13,7 @@ namespace TcpLb.Tests.Discovery;
 /// <summary>A/AAAA discovery driving a real <see cref="Pool"/>: a substitute resolver, a fake clock.</summary>
 public sealed class DnsDiscoveryTests
 {
-    private static readonly DnsDiscoveryOptions Routers = new()
+    private static readonly DnsDiscoveryOptions s_routers = new()
     {
         Name = "routers.test",
         Port = 8080,
@@ -26,13 +27,13 @@ public sealed class DnsDiscoveryTests
         },
     };
 
-    private static readonly BackendOptions StaticRouter = new() { Address = IPEndPoint.Parse("10.0.9.9:9000"), Weight = 3 };
+    private static readonly BackendOptions s_staticRouter = new() { Address = IPEndPoint.Parse("10.0.9.9:9000"), Weight = 3 };
 
     [Fact]
     public async Task Start_makes_the_resolved_addresses_members_with_the_template_settings()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.2", "10.0.0.1", "fd00::1");
 
         await dns.StartAsync(deadline.Token);
@@ -51,7 +52,7 @@ public sealed class DnsDiscoveryTests
     public async Task An_added_address_joins_and_unchanged_members_keep_their_state_and_connections()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
         BackendState kept = dns.Member("10.0.0.1:8080");
@@ -70,7 +71,7 @@ public sealed class DnsDiscoveryTests
     public async Task A_removed_address_drains_while_it_has_connections_and_is_pruned_the_round_after_the_last_one_closes()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
         await dns.StartAsync(deadline.Token);
         BackendState kept = dns.Member("10.0.0.1:8080");
@@ -100,7 +101,7 @@ public sealed class DnsDiscoveryTests
     public async Task Static_backends_stay_members_whatever_DNS_answers()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers, StaticRouter);
+        await using var dns = new DiscoveryUnderTest(s_routers, s_staticRouter);
         BackendState staticState = dns.Member("10.0.9.9:9000");
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
@@ -121,7 +122,7 @@ public sealed class DnsDiscoveryTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
         BackendOptions staticTwin = new() { Address = IPEndPoint.Parse("10.0.0.1:8080"), Weight = 3 };
-        await using var dns = new DiscoveryUnderTest(Routers, staticTwin);
+        await using var dns = new DiscoveryUnderTest(s_routers, staticTwin);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
 
         await dns.StartAsync(deadline.Token);
@@ -134,7 +135,7 @@ public sealed class DnsDiscoveryTests
     public async Task A_failed_resolution_keeps_the_last_set_and_logs_one_warning()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
         await dns.StartAsync(deadline.Token);
         PoolSnapshot before = dns.Pool.Current;
@@ -157,7 +158,7 @@ public sealed class DnsDiscoveryTests
     public async Task A_resolution_that_never_answers_is_given_up_after_the_resolve_timeout_and_keeps_the_last_set()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
 
@@ -177,7 +178,7 @@ public sealed class DnsDiscoveryTests
     public async Task An_empty_answer_keeps_the_last_set_and_logs_it()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
         await dns.StartAsync(deadline.Token);
         PoolSnapshot before = dns.Pool.Current;
@@ -195,12 +196,12 @@ public sealed class DnsDiscoveryTests
     public async Task Resolves_again_every_interval()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
         await dns.Resolver.Received(1).ResolveAddressesAsync("routers.test", Arg.Any<CancellationToken>());
 
-        dns.Advance(Routers.Interval - TimeSpan.FromTicks(1));
+        dns.Advance(s_routers.Interval - TimeSpan.FromTicks(1));
         await dns.Resolver.Received(1).ResolveAddressesAsync("routers.test", Arg.Any<CancellationToken>());
 
         dns.Advance(TimeSpan.FromTicks(1));
@@ -219,7 +220,7 @@ public sealed class DnsDiscoveryTests
     public async Task The_same_answer_in_another_order_leaves_the_pool_snapshot_untouched()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
         await dns.StartAsync(deadline.Token);
         PoolSnapshot before = dns.Pool.Current;
@@ -235,7 +236,7 @@ public sealed class DnsDiscoveryTests
     public async Task A_membership_change_logs_one_information_line_naming_what_joined_and_what_left()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1", "10.0.0.2");
         await dns.StartAsync(deadline.Token);
 
@@ -254,7 +255,7 @@ public sealed class DnsDiscoveryTests
     public async Task Start_waits_no_longer_than_the_resolve_timeout_for_a_silent_DNS_and_later_rounds_fill_the_pool()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers, StaticRouter);
+        await using var dns = new DiscoveryUnderTest(s_routers, s_staticRouter);
         dns.NeverAnswer();
 
         Task start = dns.StartAsync(deadline.Token);
@@ -274,7 +275,7 @@ public sealed class DnsDiscoveryTests
     public async Task Stop_ends_the_rounds_and_leaves_the_members_in_place()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
 
@@ -293,7 +294,7 @@ public sealed class DnsDiscoveryTests
     public async Task Stop_cancels_a_round_in_progress_and_waits_for_it()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerAddresses("10.0.0.1");
         await dns.StartAsync(deadline.Token);
         dns.NeverAnswer();

@@ -10,7 +10,7 @@ namespace TcpLb.Tests.Discovery;
 /// <summary>SRV discovery: ports and weights from the records, tiers from their priorities.</summary>
 public sealed class SrvDiscoveryTests
 {
-    private static readonly DnsDiscoveryOptions Routers = new()
+    private static readonly DnsDiscoveryOptions s_routers = new()
     {
         Name = "_router._tcp.routers.service.consul",
         Srv = true,
@@ -22,7 +22,7 @@ public sealed class SrvDiscoveryTests
     public async Task Srv_records_become_backends_on_their_own_ports_with_their_weights()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerSrv(
             Srv("a.node.consul.", port: 8081, priority: 1, weight: 5, "10.0.0.1"),
             Srv("b.node.consul.", port: 8082, priority: 1, weight: 20, "10.0.0.2", "10.0.0.3"));
@@ -39,7 +39,7 @@ public sealed class SrvDiscoveryTests
     public async Task Only_the_lowest_srv_priority_present_is_primary_and_every_higher_one_is_backup()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerSrv(
             Srv("c.node.consul.", port: 8080, priority: 30, weight: 1, "10.0.0.3"),
             Srv("a.node.consul.", port: 8080, priority: 10, weight: 1, "10.0.0.1"),
@@ -59,7 +59,7 @@ public sealed class SrvDiscoveryTests
     public async Task A_priority_whose_targets_have_no_addresses_does_not_make_the_others_backups()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerSrv(
             Srv("gone.node.consul.", port: 8080, priority: 1, weight: 1),
             Srv("b.node.consul.", port: 8080, priority: 2, weight: 1, "10.0.0.2"));
@@ -74,7 +74,7 @@ public sealed class SrvDiscoveryTests
     public async Task Srv_weights_outside_1_to_256_are_clamped()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerSrv(
             Srv("a.node.consul.", port: 8080, priority: 1, weight: 0, "10.0.0.1"),
             Srv("b.node.consul.", port: 8080, priority: 1, weight: 65535, "10.0.0.2"));
@@ -88,7 +88,7 @@ public sealed class SrvDiscoveryTests
     public async Task A_template_marked_backup_makes_every_srv_backend_a_backup()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers with { Template = Routers.Template! with { Backup = true } });
+        await using var dns = new DiscoveryUnderTest(s_routers with { Template = s_routers.Template! with { Backup = true } });
         dns.AnswerSrv(Srv("a.node.consul.", port: 8080, priority: 1, weight: 1, "10.0.0.1"));
 
         await dns.StartAsync(deadline.Token);
@@ -101,7 +101,7 @@ public sealed class SrvDiscoveryTests
     public async Task A_changed_srv_weight_keeps_the_backend_with_its_health_and_connections()
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(5));
-        await using var dns = new DiscoveryUnderTest(Routers);
+        await using var dns = new DiscoveryUnderTest(s_routers);
         dns.AnswerSrv(Srv("a.node.consul.", port: 8080, priority: 1, weight: 5, "10.0.0.1"));
         await dns.StartAsync(deadline.Token);
         var old = dns.Member("10.0.0.1:8080");

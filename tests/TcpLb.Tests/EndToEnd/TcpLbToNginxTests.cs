@@ -36,14 +36,14 @@ public sealed class TcpLbToNginxTests
     [Fact]
     public async Task Nginx_accepts_every_one_of_50_sequential_connections_from_TcpLb_with_a_v2_header()
     {
-        const int Requests = 50;
+        const int requests = 50;
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
         await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with { SendProxy = ProxySendMode.V2 });
         var tokens = new List<string>();
 
-        for (int i = 0; i < Requests; i++)
+        for (int i = 0; i < requests; i++)
         {
             string token = $"r{i:00}-{Guid.NewGuid():N}";
             tokens.Add(token);
@@ -52,7 +52,7 @@ public sealed class TcpLbToNginxTests
         }
 
         // Each line is written as its request ends: wait (bounded) for all of them, then compare in any order.
-        await TcpLbUnderTest.WaitUntilAsync(() => nginx.ReadAccessLog().Count >= Requests, $"nginx logged {Requests} requests", cancellationToken);
+        await TcpLbUnderTest.WaitUntilAsync(() => nginx.ReadAccessLog().Count >= requests, $"nginx logged {requests} requests", cancellationToken);
         Assert.Equal(tokens.Select(t => $"{t} 127.0.0.2 127.0.0.2").Order(StringComparer.Ordinal), nginx.ReadAccessLog().Order(StringComparer.Ordinal));
         string errors = nginx.ReadErrorLog();
         Assert.DoesNotContain("broken header", errors, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ namespace TcpLb.Tests.EndToEnd;
 /// </summary>
 public sealed class WebSocketThroughNginxTests
 {
-    private static readonly int[] MessageSizes = [1, 125, 126, 64 * 1024, 1024 * 1024];
+    private static readonly int[] s_messageSizes = [1, 125, 126, 64 * 1024, 1024 * 1024];
 
     [Theory]
     [InlineData(1)]
@@ -35,7 +35,7 @@ public sealed class WebSocketThroughNginxTests
         using var webSocket = new ClientWebSocket();
         await webSocket.ConnectAsync(new Uri($"ws://{tcplb.EndPoint}/ws"), invoker, cancellationToken);
 
-        foreach (int size in MessageSizes)
+        foreach (int size in s_messageSizes)
         {
             byte[] message = new byte[size];
             Random.Shared.NextBytes(message);

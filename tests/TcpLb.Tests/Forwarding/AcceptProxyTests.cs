@@ -12,7 +12,7 @@ namespace TcpLb.Tests.Forwarding;
 /// <summary>Headers from trusted upstream balancers (rules 19-21, 24); everybody else is a direct client or refused.</summary>
 public sealed class AcceptProxyTests
 {
-    private static readonly IPNetwork Loopback8 = IPNetwork.Parse("127.0.0.0/8");
+    private static readonly IPNetwork s_loopback8 = IPNetwork.Parse("127.0.0.0/8");
 
     [Fact]
     public async Task A_trusted_upstream_header_split_byte_by_byte_is_read_and_its_client_is_the_one_sent_on()
@@ -20,7 +20,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 };
+        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V1 };
         await using var lb = TcpLbUnderTest.Start(options);
         byte[] upstreamHeader = new byte[64];
         int length = ProxyHeaderWriter.WriteV2(upstreamHeader, IPEndPoint.Parse("203.0.113.9:5555"), IPEndPoint.Parse("198.51.100.1:443"));
@@ -49,7 +49,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8] });
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8] });
         (Socket otherClient, Socket otherServer) = await EstablishedWithHeaderAsync(lb, backend, cancellationToken);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -141,7 +141,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V2, ForwardTlvs = true };
+        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V2, ForwardTlvs = true };
         await using var lb = TcpLbUnderTest.Start(options);
         var vpce = new ProxyTlv(ProxyTlvType.Aws, "\u0001vpce-1"u8.ToArray());
         byte[] upstreamHeader = new byte[128];
@@ -170,7 +170,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [Loopback8], SendProxy = ProxySendMode.V1 });
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V1 });
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
         byte[] local = new byte[16];

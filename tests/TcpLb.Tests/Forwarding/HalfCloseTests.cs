@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using TcpLb.Forwarding;
 using TcpLb.Tests.Support;
 using Xunit;
 

@@ -1,11 +1,8 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using TcpLb.Configuration;
-using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
-using TcpLb.ProxyProtocol;
 using TcpLb.Tests.Support;
 using Xunit;
 
@@ -14,7 +11,7 @@ namespace TcpLb.Tests.Forwarding;
 /// <summary>Every timer, driven by <see cref="FakeTimeProvider"/>: real sockets, fake clock.</summary>
 public sealed class TimeoutTests
 {
-    private static readonly TimeoutOptions Timeouts = new()
+    private static readonly TimeoutOptions s_timeouts = new()
     {
         Connect = TimeSpan.FromSeconds(5),
         FirstBytes = TimeSpan.FromSeconds(3),
@@ -31,11 +28,11 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = Timeouts }, time);
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = s_timeouts }, time);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 1, "the connection is accepted", cancellationToken);
-        time.Advance(Timeouts.FirstBytes - TimeSpan.FromMilliseconds(1));
+        time.Advance(s_timeouts.FirstBytes - TimeSpan.FromMilliseconds(1));
         Assert.False(backend.HasPendingConnection(TimeSpan.FromMilliseconds(200)), "dialled before the first-bytes timeout");
 
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -62,7 +59,7 @@ public sealed class TimeoutTests
         {
             Backends = [new BackendOptions { Address = blackhole.EndPoint, Weight = 256 }, new BackendOptions { Address = healthy.EndPoint }],
             Balance = "round-robin",
-            Timeouts = Timeouts,
+            Timeouts = s_timeouts,
         };
         await using var lb = TcpLbUnderTest.Start(options, time);
         try
@@ -71,7 +68,7 @@ public sealed class TimeoutTests
             await client.SendAsync("ping"u8.ToArray(), SocketFlags.None, cancellationToken);
             Assert.False(healthy.HasPendingConnection(TimeSpan.FromMilliseconds(300)), "the first backend was skipped without waiting for its connect timeout");
 
-            time.Advance(Timeouts.Connect);
+            time.Advance(s_timeouts.Connect);
             using Socket server = await healthy.AcceptAsync(cancellationToken);
             Assert.Equal("ping"u8.ToArray(), await Net.ReadExactlyAsync(server, 4, cancellationToken));
             Assert.Contains(lb.Logs.Lines, line => line.EventId == 100 && line.Message.Contains(blackhole.EndPoint.ToString(), StringComparison.Ordinal));
@@ -106,13 +103,13 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
         {
             // The backend keeps talking, the client does not: only the client's timer runs out.
-            time.Advance(Timeouts.ClientIdle - TimeSpan.FromSeconds(1));
+            time.Advance(s_timeouts.ClientIdle - TimeSpan.FromSeconds(1));
             await server.SendAsync("tick"u8.ToArray(), SocketFlags.None, cancellationToken);
             Assert.Equal("tick"u8.ToArray(), await Net.ReadExactlyAsync(client, 4, cancellationToken));
 
@@ -130,12 +127,12 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
         {
-            time.Advance(Timeouts.BackendIdle);
+            time.Advance(s_timeouts.BackendIdle);
             Assert.Equal("reset", await Net.ReadEndAsync(client, cancellationToken));
             await AssertClosedWithAsync(lb, CloseReason.BackendIdleTimeout, cancellationToken);
         }
@@ -148,7 +145,7 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = Timeouts }, time);
+        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
@@ -157,11 +154,11 @@ public sealed class TimeoutTests
             Assert.Empty(await Net.ReadToEndAsync(server, cancellationToken)); // the FIN was passed on
             await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Ended, "the client direction has ended", cancellationToken);
 
-            time.Advance(Timeouts.HalfClosed - TimeSpan.FromSeconds(1));
+            time.Advance(s_timeouts.HalfClosed - TimeSpan.FromSeconds(1));
             await server.SendAsync("late"u8.ToArray(), SocketFlags.None, cancellationToken);
             Assert.Equal("late"u8.ToArray(), await Net.ReadExactlyAsync(client, 4, cancellationToken));
 
-            time.Advance(Timeouts.HalfClosed);
+            time.Advance(s_timeouts.HalfClosed);
             Assert.Equal("reset", await Net.ReadEndAsync(client, cancellationToken));
             await AssertClosedWithAsync(lb, CloseReason.HalfClosedTimeout, cancellationToken);
         }
@@ -174,13 +171,13 @@ public sealed class TimeoutTests
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")], Timeouts = Timeouts };
+        ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")], Timeouts = s_timeouts };
         await using var lb = TcpLbUnderTest.Start(options, time);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await upstream.SendAsync("PROXY TCP4 "u8.ToArray(), SocketFlags.None, cancellationToken); // a prefix, then silence
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Bytes == 11, "the prefix is read", cancellationToken);
-        time.Advance(Timeouts.ProxyHeader);
+        time.Advance(s_timeouts.ProxyHeader);
 
         Assert.Equal("reset", await Net.ReadEndAsync(upstream, cancellationToken));
         Assert.Contains(lb.Logs.Lines, line => line.EventId == 103);

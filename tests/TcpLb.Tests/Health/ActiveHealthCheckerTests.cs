@@ -10,7 +10,7 @@ namespace TcpLb.Tests.Health;
 /// <summary>The rise/fall state machine and the check schedule, on fake time with a substitute probe.</summary>
 public sealed class ActiveHealthCheckerTests
 {
-    private static readonly HealthCheckOptions Checks = new()
+    private static readonly HealthCheckOptions s_checks = new()
     {
         Kind = HealthCheckKind.Http,
         Interval = TimeSpan.FromSeconds(2),
@@ -24,16 +24,16 @@ public sealed class ActiveHealthCheckerTests
     public async Task Fall_failed_checks_in_a_row_take_a_backend_down_and_Fall_minus_1_do_not()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         harness.SetVerdict(backend, healthy: false, "connect refused");
         harness.Checker.Start();
 
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall, deadline.Token);
         await TcpLbUnderTest.WaitUntilAsync(() => !backend.IsCheckedUp, "the backend is down", deadline.Token);
 
         ActiveCheckHarness.ProbeCall[] calls = harness.CallsTo(backend);
-        Assert.Equal(Checks.Fall, calls.Length);
+        Assert.Equal(s_checks.Fall, calls.Length);
         Assert.All(calls, call => Assert.True(call.WasUp, "down before the Fall-th failure")); // the Fall-th check still found it up
         Assert.False(backend.IsAvailable);
     }
@@ -42,7 +42,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task A_passed_check_between_failures_starts_the_fall_count_over()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         int call = 0;
         bool[] verdicts = [false, false, true, false, false, false]; // 2 failures, a pass, then 3 failures
@@ -59,18 +59,18 @@ public sealed class ActiveHealthCheckerTests
     public async Task Rise_passed_checks_in_a_row_bring_a_down_backend_up_and_Rise_minus_1_do_not()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks with { Rise = 3 });
+        await using var harness = new ActiveCheckHarness(s_checks with { Rise = 3 });
         BackendState backend = harness[0];
         harness.SetVerdict(backend, healthy: false, "HTTP 503");
         harness.Checker.Start();
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall, deadline.Token);
         await TcpLbUnderTest.WaitUntilAsync(() => !backend.IsCheckedUp, "the backend is down", deadline.Token);
 
         harness.SetVerdict(backend, healthy: true, "HTTP 200");
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall + 3, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall + 3, deadline.Token);
         await TcpLbUnderTest.WaitUntilAsync(() => backend.IsCheckedUp, "the backend is up", deadline.Token);
 
-        ActiveCheckHarness.ProbeCall[] rising = harness.CallsTo(backend)[Checks.Fall..];
+        ActiveCheckHarness.ProbeCall[] rising = harness.CallsTo(backend)[s_checks.Fall..];
         Assert.Equal([false, false, false], rising.Select(call => call.WasUp)); // the 3rd pass still found it down
         Assert.True(backend.IsAvailable);
     }
@@ -79,19 +79,19 @@ public sealed class ActiveHealthCheckerTests
     public async Task Each_transition_logs_exactly_one_line_and_raises_StateChanged_once_with_the_reason()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         harness.SetVerdict(backend, healthy: false, "connect refused");
         harness.Checker.Start();
 
         // Down, then failing on well past Fall; up, then passing on well past Rise.
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall + 4, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall + 4, deadline.Token);
         harness.SetVerdict(backend, healthy: true, "HTTP 200");
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall + 4 + Checks.Rise + 4, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall + 4 + s_checks.Rise + 4, deadline.Token);
         await TcpLbUnderTest.WaitUntilAsync(() => harness.Transitions.Count == 2, "two transitions", deadline.Token);
         harness.AdvanceIntervals(2);
 
-        Assert.Equal(new (BackendState, bool, string)[] { (backend, false, "connect refused"), (backend, true, "HTTP 200") }, harness.Transitions);
+        Assert.Equal([(backend, false, "connect refused"), (backend, true, "HTTP 200")], harness.Transitions);
         var down = Assert.Single(harness.LogLines(300));
         Assert.Equal(LogLevel.Warning, down.Level);
         Assert.Equal("Backend 127.0.0.1:10000 of pool web is DOWN: 3 checks failed in a row, the last: connect refused", down.Message);
@@ -104,7 +104,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task Check_intervals_are_jittered_within_interval_times_one_plus_or_minus_jitter()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        HealthCheckOptions jittered = Checks with { Jitter = 0.1 };
+        HealthCheckOptions jittered = s_checks with { Jitter = 0.1 };
         await using var harness = new ActiveCheckHarness(jittered, seed: 7);
         BackendState backend = harness[0];
         harness.Checker.Start();
@@ -122,7 +122,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task The_first_checks_of_a_pool_are_spread_over_one_interval()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks, backends: 8);
+        await using var harness = new ActiveCheckHarness(s_checks, backends: 8);
         DateTimeOffset start = harness.Time.GetUtcNow();
         harness.Checker.Start();
 
@@ -132,7 +132,7 @@ public sealed class ActiveHealthCheckerTests
         }
 
         DateTimeOffset[] firsts = [.. harness.Pool.All.Select(backend => harness.CallsTo(backend)[0].At)];
-        Assert.All(firsts, first => Assert.InRange(first - start, TimeSpan.Zero, Checks.Interval));
+        Assert.All(firsts, first => Assert.InRange(first - start, TimeSpan.Zero, s_checks.Interval));
         Assert.True(firsts.Distinct().Count() > 4, "the first checks fire together");
     }
 
@@ -140,7 +140,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task A_check_in_flight_is_never_joined_by_a_second_one_for_the_same_backend()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         var slow = new TaskCompletionSource<HealthProbeResult>(); // completes inline: the next check is scheduled before SetResult returns
         harness.Respond = (_, _) => slow.Task;
@@ -159,29 +159,29 @@ public sealed class ActiveHealthCheckerTests
     public async Task A_probe_that_throws_counts_as_a_failed_check_and_the_checks_go_on()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         harness.Respond = (_, _) => throw new InvalidOperationException("bug in a probe");
         harness.Checker.Start();
 
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall + 2, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall + 2, deadline.Token);
 
         Assert.False(backend.IsCheckedUp);
         Assert.Equal((backend, false, "probe error: InvalidOperationException"), Assert.Single(harness.Transitions));
-        Assert.True(harness.LogLines(304).Count() >= Checks.Fall);
+        Assert.True(harness.LogLines(304).Count() >= s_checks.Fall);
     }
 
     [Fact]
     public async Task A_StateChanged_listener_that_throws_is_logged_and_the_checks_go_on()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         harness.Checker.StateChanged += (_, _, _) => throw new InvalidOperationException("bug in a listener");
         harness.SetVerdict(backend, healthy: false, "HTTP 500");
         harness.Checker.Start();
 
-        await harness.AdvanceUntilProbedAsync(backend, Checks.Fall + 2, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(backend, s_checks.Fall + 2, deadline.Token);
 
         Assert.Single(harness.LogLines(305));
         Assert.Single(harness.Transitions);
@@ -191,14 +191,14 @@ public sealed class ActiveHealthCheckerTests
     public async Task A_backend_added_to_the_pool_later_is_checked_from_the_next_round()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         harness.Checker.Start();
         await harness.AdvanceUntilProbedAsync(harness[0], 1, deadline.Token);
 
         harness.Pool.SetBackends([ActiveCheckHarness.BackendOptionsFor(0), ActiveCheckHarness.BackendOptionsFor(1)]);
         BackendState added = harness.Pool.All[1];
         harness.SetVerdict(added, healthy: false, "connect refused");
-        await harness.AdvanceUntilProbedAsync(added, Checks.Fall, deadline.Token);
+        await harness.AdvanceUntilProbedAsync(added, s_checks.Fall, deadline.Token);
 
         await TcpLbUnderTest.WaitUntilAsync(() => !added.IsCheckedUp, "the added backend is down", deadline.Token);
         Assert.Contains(added, harness.Checker.CheckedBackends);
@@ -208,7 +208,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task A_removed_backend_is_checked_while_it_drains_and_no_more_once_it_is_gone()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks, backends: 2);
+        await using var harness = new ActiveCheckHarness(s_checks, backends: 2);
         BackendState kept = harness[0];
         BackendState removed = harness[1];
         harness.Checker.Start();
@@ -236,7 +236,7 @@ public sealed class ActiveHealthCheckerTests
     [Fact]
     public async Task Refresh_picks_up_a_new_backend_without_waiting_for_the_round()
     {
-        await using var harness = new ActiveCheckHarness(Checks with { Interval = TimeSpan.FromMinutes(1) });
+        await using var harness = new ActiveCheckHarness(s_checks with { Interval = TimeSpan.FromMinutes(1) });
         harness.Checker.Start();
 
         harness.Pool.SetBackends([ActiveCheckHarness.BackendOptionsFor(0), ActiveCheckHarness.BackendOptionsFor(1)]);
@@ -249,7 +249,7 @@ public sealed class ActiveHealthCheckerTests
     public async Task StopAsync_cancels_the_check_in_flight_and_no_check_runs_after_it()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        await using var harness = new ActiveCheckHarness(Checks);
+        await using var harness = new ActiveCheckHarness(s_checks);
         BackendState backend = harness[0];
         bool cancelled = false;
         harness.Respond = async (_, cancellationToken) =>

@@ -11,14 +11,14 @@ namespace TcpLb.Tests.Health;
 /// <summary>The HTTP probe against real loopback servers written here: the request it sends and how it judges answers.</summary>
 public sealed class HttpProbeTests
 {
-    private static readonly HealthCheckOptions Http = new() { Kind = HealthCheckKind.Http, Timeout = TimeSpan.FromSeconds(1) };
+    private static readonly HealthCheckOptions s_http = new() { Kind = HealthCheckKind.Http, Timeout = TimeSpan.FromSeconds(1) };
 
     [Fact]
     public async Task The_probe_sends_a_GET_of_the_path_with_Host_Connection_close_and_its_User_Agent_and_200_is_healthy()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http with { HttpPath = "/healthz?full=1" }, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http with { HttpPath = "/healthz?full=1" }, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         string request = await AnswerAsync(server, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", deadline.Token);
@@ -46,7 +46,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         await AnswerAsync(server, $"HTTP/1.1 {status} Whatever\r\nContent-Length: 0\r\n\r\n", deadline.Token);
@@ -59,7 +59,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http with { ExpectStatusMin = 200, ExpectStatusMax = 200 }, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http with { ExpectStatusMin = 200, ExpectStatusMax = 200 }, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         await AnswerAsync(server, "HTTP/1.1 204 No Content\r\n\r\n", deadline.Token);
@@ -75,7 +75,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         await AnswerAsync(server, answer, deadline.Token);
@@ -88,7 +88,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         using Socket connection = await server.AcceptAsync(deadline.Token);
@@ -103,7 +103,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, ProxySendMode.Off, TimeProvider.System);
+        var probe = new HttpProbe(s_http, ProxySendMode.Off, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         Socket connection = await server.AcceptAsync(deadline.Token);
@@ -117,7 +117,7 @@ public sealed class HttpProbeTests
     public async Task A_closed_port_is_unhealthy_with_connect_refused()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        var probe = new HttpProbe(Http, ProxySendMode.V2, TimeProvider.System);
+        var probe = new HttpProbe(s_http, ProxySendMode.V2, TimeProvider.System);
 
         HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(ProbeTargets.ClosedPort()), deadline.Token);
 
@@ -130,12 +130,12 @@ public sealed class HttpProbeTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         var time = new FakeTimeProvider();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, ProxySendMode.Off, time);
+        var probe = new HttpProbe(s_http, ProxySendMode.Off, time);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         using Socket connection = await server.AcceptAsync(deadline.Token);
         await ProbeTargets.ReadRequestHeadAsync(connection, deadline.Token); // the probe now waits for the status line
-        time.Advance(Http.Timeout - TimeSpan.FromMilliseconds(1));
+        time.Advance(s_http.Timeout - TimeSpan.FromMilliseconds(1));
         Assert.False(probing.IsCompleted, "the probe gave up before its timeout");
 
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -151,7 +151,7 @@ public sealed class HttpProbeTests
         ProxySendMode sendProxy = Enum.Parse<ProxySendMode>(mode);
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var server = new TestBackend();
-        var probe = new HttpProbe(Http, sendProxy, TimeProvider.System);
+        var probe = new HttpProbe(s_http, sendProxy, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(server.EndPoint), deadline.Token);
         using Socket connection = await server.AcceptAsync(deadline.Token);
@@ -170,7 +170,7 @@ public sealed class HttpProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var healthz = new TestBackend();
-        var probe = new HttpProbe(Http with { Port = healthz.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
+        var probe = new HttpProbe(s_http with { Port = healthz.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(ProbeTargets.ClosedPort()), deadline.Token);
         string request = await AnswerAsync(healthz, "HTTP/1.1 200 OK\r\n\r\n", deadline.Token);

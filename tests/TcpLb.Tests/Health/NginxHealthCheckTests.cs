@@ -13,7 +13,7 @@ namespace TcpLb.Tests.Health;
 /// </summary>
 public sealed class NginxHealthCheckTests
 {
-    private static readonly HealthCheckOptions Http = new() { Kind = HealthCheckKind.Http, Timeout = TimeSpan.FromSeconds(2) };
+    private static readonly HealthCheckOptions s_http = new() { Kind = HealthCheckKind.Http, Timeout = TimeSpan.FromSeconds(2) };
 
     [Theory]
     [InlineData("V1")]
@@ -25,7 +25,7 @@ public sealed class NginxHealthCheckTests
         (PeerProcess nginx, IPEndPoint proxyProtocol, _) = await StartNginxAsync(deadline.Token);
         using (nginx)
         {
-            var probe = new HttpProbe(Http, sendProxy, TimeProvider.System);
+            var probe = new HttpProbe(s_http, sendProxy, TimeProvider.System);
 
             HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(proxyProtocol), deadline.Token);
 
@@ -41,7 +41,7 @@ public sealed class NginxHealthCheckTests
         (PeerProcess nginx, IPEndPoint proxyProtocol, _) = await StartNginxAsync(deadline.Token);
         using (nginx)
         {
-            var probe = new HttpProbe(Http, ProxySendMode.Off, TimeProvider.System);
+            var probe = new HttpProbe(s_http, ProxySendMode.Off, TimeProvider.System);
 
             HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(proxyProtocol), deadline.Token);
 
@@ -57,7 +57,7 @@ public sealed class NginxHealthCheckTests
         (PeerProcess nginx, IPEndPoint proxyProtocol, IPEndPoint plain) = await StartNginxAsync(deadline.Token);
         using (nginx)
         {
-            var probe = new HttpProbe(Http with { Port = plain.Port }, ProxySendMode.V2, TimeProvider.System);
+            var probe = new HttpProbe(s_http with { Port = plain.Port }, ProxySendMode.V2, TimeProvider.System);
 
             HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(proxyProtocol), deadline.Token);
 

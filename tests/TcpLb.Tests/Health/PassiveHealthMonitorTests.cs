@@ -12,7 +12,7 @@ namespace TcpLb.Tests.Health;
 /// <summary>Outlier ejection on fake time: what counts, what resets, how long, and how it ends.</summary>
 public sealed class PassiveHealthMonitorTests : IDisposable
 {
-    private static readonly PassiveHealthOptions Passive = new()
+    private static readonly PassiveHealthOptions s_passive = new()
     {
         ConsecutiveFailures = 3,
         Window = TimeSpan.FromSeconds(30),
@@ -36,7 +36,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     {
         PassiveHealthMonitor monitor = NewMonitor();
 
-        Fail(monitor, Passive.ConsecutiveFailures - 1);
+        Fail(monitor, s_passive.ConsecutiveFailures - 1);
         Assert.False(_backend.IsEjected);
 
         monitor.ReportConnectFailure(_backend);
@@ -63,9 +63,9 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     {
         PassiveHealthMonitor monitor = NewMonitor();
 
-        Fail(monitor, Passive.ConsecutiveFailures - 1);
+        Fail(monitor, s_passive.ConsecutiveFailures - 1);
         monitor.ReportSuccess(_backend);
-        Fail(monitor, Passive.ConsecutiveFailures - 1);
+        Fail(monitor, s_passive.ConsecutiveFailures - 1);
         Assert.False(_backend.IsEjected);
 
         monitor.ReportConnectFailure(_backend);
@@ -80,15 +80,15 @@ public sealed class PassiveHealthMonitorTests : IDisposable
         for (int i = 0; i < 5; i++)
         {
             monitor.ReportConnectFailure(_backend);
-            _time.Advance(Passive.Window + TimeSpan.FromMilliseconds(1));
+            _time.Advance(s_passive.Window + TimeSpan.FromMilliseconds(1));
         }
 
         Assert.False(_backend.IsEjected);
 
         // Within the window of each other they do, even spread over more than one window in all.
-        for (int i = 0; i < Passive.ConsecutiveFailures; i++)
+        for (int i = 0; i < s_passive.ConsecutiveFailures; i++)
         {
-            _time.Advance(Passive.Window);
+            _time.Advance(s_passive.Window);
             monitor.ReportConnectFailure(_backend);
         }
 
@@ -104,7 +104,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
 
         for (int ejection = 0; ejection < 5; ejection++)
         {
-            Fail(monitor, Passive.ConsecutiveFailures);
+            Fail(monitor, s_passive.ConsecutiveFailures);
             _time.Advance(lengths[^1]); // ran out, and no success since
         }
 
@@ -120,13 +120,13 @@ public sealed class PassiveHealthMonitorTests : IDisposable
         PassiveHealthMonitor monitor = NewMonitor();
         var lengths = new List<TimeSpan>();
         monitor.Ejected += (_, length, _) => lengths.Add(length);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
         _time.Advance(lengths[^1]);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
         _time.Advance(lengths[^1]);
 
         monitor.ReportSuccess(_backend);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         Assert.Equal([10, 20, 10], lengths.Select(length => length.TotalSeconds));
     }
@@ -137,11 +137,11 @@ public sealed class PassiveHealthMonitorTests : IDisposable
         PassiveHealthMonitor monitor = NewMonitor();
         var lengths = new List<TimeSpan>();
         monitor.Ejected += (_, length, _) => lengths.Add(length);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         monitor.ReportSuccess(_backend); // a connect dialled before the ejection, completing during it
         _time.Advance(lengths[^1]);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         Assert.Equal([10, 20], lengths.Select(length => length.TotalSeconds));
     }
@@ -150,9 +150,9 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     public void An_ejection_ends_when_its_time_runs_out()
     {
         PassiveHealthMonitor monitor = NewMonitor();
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
-        _time.Advance(Passive.BaseEjection - TimeSpan.FromMilliseconds(1));
+        _time.Advance(s_passive.BaseEjection - TimeSpan.FromMilliseconds(1));
         Assert.True(_backend.IsEjected);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -164,14 +164,14 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     public void Failures_reported_while_ejected_neither_lengthen_the_ejection_nor_count_afterwards()
     {
         PassiveHealthMonitor monitor = NewMonitor();
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         Fail(monitor, 10); // connections opened before the ejection, failing during it
-        _time.Advance(Passive.BaseEjection);
+        _time.Advance(s_passive.BaseEjection);
 
         Assert.False(_backend.IsEjected);
         Assert.Single(EjectionLines());
-        Fail(monitor, Passive.ConsecutiveFailures - 1);
+        Fail(monitor, s_passive.ConsecutiveFailures - 1);
         Assert.False(_backend.IsEjected);
     }
 
@@ -180,7 +180,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     {
         PassiveHealthMonitor monitor = NewMonitor();
 
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         var line = Assert.Single(_logs.Lines);
         Assert.Equal((LogLevel.Warning, 302), (line.Level, line.EventId));
@@ -193,12 +193,12 @@ public sealed class PassiveHealthMonitorTests : IDisposable
         PassiveHealthMonitor monitor = NewMonitor();
         var lengths = new List<TimeSpan>();
         monitor.Ejected += (_, length, _) => lengths.Add(length);
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         Assert.True(monitor.Reinstate(_backend, "HTTP 200"));
         Assert.False(_backend.IsEjected);
         Assert.False(monitor.Reinstate(_backend, "HTTP 200"));
-        Fail(monitor, Passive.ConsecutiveFailures);
+        Fail(monitor, s_passive.ConsecutiveFailures);
 
         Assert.Equal([10, 20], lengths.Select(length => length.TotalSeconds));
         var reinstated = Assert.Single(_logs.Lines, line => line.EventId == 303);
@@ -210,7 +210,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         var checks = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Jitter = 0 };
-        var passive = Passive with { BaseEjection = TimeSpan.FromMinutes(1), MaxEjection = TimeSpan.FromMinutes(5) };
+        var passive = s_passive with { BaseEjection = TimeSpan.FromMinutes(1), MaxEjection = TimeSpan.FromMinutes(5) };
         var monitor = new PassiveHealthMonitor("web", passive, _time, _loggers.CreateLogger("TcpLb.Health"));
         await using var harness = new ActiveCheckHarness(checks, passive: monitor, time: _time);
         BackendState backend = harness[0];
@@ -236,7 +236,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     [Fact]
     public void ConsecutiveFailures_0_disables_passive_checks()
     {
-        PassiveHealthMonitor monitor = NewMonitor(Passive with { ConsecutiveFailures = 0 });
+        PassiveHealthMonitor monitor = NewMonitor(s_passive with { ConsecutiveFailures = 0 });
 
         Fail(monitor, 100);
 
@@ -249,7 +249,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     public async Task Concurrent_failure_reports_from_many_connections_eject_exactly_once()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        PassiveHealthMonitor monitor = NewMonitor(Passive with { ConsecutiveFailures = 50 });
+        PassiveHealthMonitor monitor = NewMonitor(s_passive with { ConsecutiveFailures = 50 });
         int ejections = 0;
         monitor.Ejected += (_, _, _) => Interlocked.Increment(ref ejections);
         using var go = new ManualResetEventSlim();
@@ -291,7 +291,7 @@ public sealed class PassiveHealthMonitorTests : IDisposable
     public void Dispose() => _loggers.Dispose();
 
     private PassiveHealthMonitor NewMonitor(PassiveHealthOptions? options = null) =>
-        new("web", options ?? Passive, _time, _loggers.CreateLogger("TcpLb.Health"));
+        new("web", options ?? s_passive, _time, _loggers.CreateLogger("TcpLb.Health"));
 
     private void Fail(PassiveHealthMonitor monitor, int count)
     {

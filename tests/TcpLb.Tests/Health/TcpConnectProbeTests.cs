@@ -10,10 +10,10 @@ namespace TcpLb.Tests.Health;
 /// <summary>The TCP connect probe against real loopback listeners: verdicts, and the exact bytes it sends.</summary>
 public sealed class TcpConnectProbeTests
 {
-    private static readonly HealthCheckOptions Tcp = new() { Kind = HealthCheckKind.Tcp, Timeout = TimeSpan.FromSeconds(1) };
+    private static readonly HealthCheckOptions s_tcp = new() { Kind = HealthCheckKind.Tcp, Timeout = TimeSpan.FromSeconds(1) };
 
     /// <summary>The v2 LOCAL header (rules 9, 10, 25): 16 bytes, no address block.</summary>
-    private static readonly byte[] V2Local = Convert.FromHexString(
+    private static readonly byte[] s_v2Local = Convert.FromHexString(
         "0D0A0D0A000D0A515549540A" + // signature
         "20" +                       // version 2, command LOCAL
         "00" +                       // family UNSPEC, transport UNSPEC
@@ -24,7 +24,7 @@ public sealed class TcpConnectProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var listener = new TestBackend();
-        var probe = new TcpConnectProbe(Tcp, ProxySendMode.Off, TimeProvider.System);
+        var probe = new TcpConnectProbe(s_tcp, ProxySendMode.Off, TimeProvider.System);
 
         HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(listener.EndPoint), deadline.Token);
 
@@ -35,7 +35,7 @@ public sealed class TcpConnectProbeTests
     public async Task A_closed_port_is_unhealthy_with_connect_refused()
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
-        var probe = new TcpConnectProbe(Tcp, ProxySendMode.Off, TimeProvider.System);
+        var probe = new TcpConnectProbe(s_tcp, ProxySendMode.Off, TimeProvider.System);
 
         HealthProbeResult result = await probe.ProbeAsync(ProbeTargets.At(ProbeTargets.ClosedPort()), deadline.Token);
 
@@ -51,7 +51,7 @@ public sealed class TcpConnectProbeTests
         ProxySendMode sendProxy = Enum.Parse<ProxySendMode>(mode);
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var listener = new TestBackend();
-        var probe = new TcpConnectProbe(Tcp, sendProxy, TimeProvider.System);
+        var probe = new TcpConnectProbe(s_tcp, sendProxy, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(listener.EndPoint), deadline.Token);
         using Socket server = await listener.AcceptAsync(deadline.Token);
@@ -60,7 +60,7 @@ public sealed class TcpConnectProbeTests
         Assert.True((await probing.WaitAsync(deadline.Token)).Healthy);
         byte[] expected = sendProxy switch
         {
-            ProxySendMode.V2 => V2Local,
+            ProxySendMode.V2 => s_v2Local,
             ProxySendMode.V1 => "PROXY UNKNOWN\r\n"u8.ToArray(),
             _ => [],
         };
@@ -72,7 +72,7 @@ public sealed class TcpConnectProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var healthz = new TestBackend();
-        var probe = new TcpConnectProbe(Tcp with { Port = healthz.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
+        var probe = new TcpConnectProbe(s_tcp with { Port = healthz.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
 
         // The backend's own port is closed: a verdict of healthy proves the probe went to the check port.
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(ProbeTargets.ClosedPort()), deadline.Token);
@@ -88,12 +88,12 @@ public sealed class TcpConnectProbeTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var listener = new TestBackend();
-        var probe = new TcpConnectProbe(Tcp with { Port = listener.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
+        var probe = new TcpConnectProbe(s_tcp with { Port = listener.EndPoint.Port }, ProxySendMode.V2, TimeProvider.System);
 
         Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(listener.EndPoint), deadline.Token);
         using Socket server = await listener.AcceptAsync(deadline.Token);
 
-        Assert.Equal(V2Local, await Net.ReadToEndAsync(server, deadline.Token));
+        Assert.Equal(s_v2Local, await Net.ReadToEndAsync(server, deadline.Token));
         Assert.True((await probing.WaitAsync(deadline.Token)).Healthy);
     }
 
@@ -106,10 +106,10 @@ public sealed class TcpConnectProbeTests
         List<Socket> fillers = await Net.FillBacklogAsync(blackhole.EndPoint, deadline.Token);
         try
         {
-            var probe = new TcpConnectProbe(Tcp, ProxySendMode.Off, time);
+            var probe = new TcpConnectProbe(s_tcp, ProxySendMode.Off, time);
             Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(blackhole.EndPoint), deadline.Token);
 
-            time.Advance(Tcp.Timeout - TimeSpan.FromMilliseconds(1));
+            time.Advance(s_tcp.Timeout - TimeSpan.FromMilliseconds(1));
             Assert.False(probing.IsCompleted, "the probe gave up before its timeout");
             time.Advance(TimeSpan.FromMilliseconds(1));
 
@@ -130,7 +130,7 @@ public sealed class TcpConnectProbeTests
         try
         {
             using var stopping = new CancellationTokenSource();
-            var probe = new TcpConnectProbe(Tcp, ProxySendMode.Off, new FakeTimeProvider());
+            var probe = new TcpConnectProbe(s_tcp, ProxySendMode.Off, new FakeTimeProvider());
             Task<HealthProbeResult> probing = probe.ProbeAsync(ProbeTargets.At(blackhole.EndPoint), stopping.Token);
 
             await stopping.CancelAsync();

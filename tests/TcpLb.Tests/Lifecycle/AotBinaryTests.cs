@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using TcpLb.Testing;
 using TcpLb.Tests.Cli;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using TcpLb.Hosting;
 using TcpLb.Testing;
 using TcpLb.Tests.Cli;
 using TcpLb.Tests.Support;

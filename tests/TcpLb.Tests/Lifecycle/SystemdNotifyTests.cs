@@ -35,8 +35,8 @@ public sealed class SystemdNotifyTests
         string fakeSystemd = Path.Combine(directory, "systemd");
         File.CreateSymbolicLink(fakeSystemd, PeerProcess.Require("bash"));
         // bash stays the parent (no exec) and reports tcplb's pid and exit code.
-        const string Script = """dotnet "$@" & pid=$!; echo "tcplb-started $pid"; wait "$pid"; echo "tcplb-exited $?" """;
-        string[] arguments = ["-c", Script, "systemd", TcplbProcess.DllPath, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1"];
+        const string script = """dotnet "$@" & pid=$!; echo "tcplb-started $pid"; wait "$pid"; echo "tcplb-exited $?" """;
+        string[] arguments = ["-c", script, "systemd", TcplbProcess.DllPath, "run", .. TcplbProcess.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1"];
         using PeerProcess parent = PeerProcess.Start(fakeSystemd, arguments, directory, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath });
 
         Assert.Equal("READY=1", await ReceiveAsync(notifications, cancellationToken));
