@@ -45,6 +45,12 @@ internal ref struct HandshakeCursor
             return false;
         }
 
+        if (_offset == _bytes.Length)
+        {
+            OutOfInput = true;
+            return false;
+        }
+
         value = _bytes[_offset++];
         _recordLeft--;
         return true;
