@@ -108,8 +108,9 @@ internal static class ProxyTlvComposer
             n += written;
         }
 
-        foreach (CustomTlv custom in choice.Custom)
+        for (int i = 0; i < choice.Custom.Count; i++) // by index: foreach over the interface would box an enumerator
         {
+            CustomTlv custom = choice.Custom[i];
             n += WriteHeader(destination[n..], custom.Type, custom.Value.Length);
             custom.Value.Span.CopyTo(destination[n..]);
             n += custom.Value.Length;
@@ -162,9 +163,9 @@ internal static class ProxyTlvComposer
         length += values.Authority.IsEmpty ? 0 : TlvHeaderLength + values.Authority.Length;
         length += values.Alpn.IsEmpty ? 0 : TlvHeaderLength + values.Alpn.Length;
         length += values.UniqueId ? TlvHeaderLength + ConnectionId.TextLength : 0;
-        foreach (CustomTlv custom in choice.Custom)
+        for (int i = 0; i < choice.Custom.Count; i++)
         {
-            length += TlvHeaderLength + custom.Value.Length;
+            length += TlvHeaderLength + choice.Custom[i].Value.Length;
         }
 
         return length;
@@ -181,9 +182,9 @@ internal static class ProxyTlvComposer
             return false;
         }
 
-        foreach (CustomTlv custom in choice.Custom)
+        for (int i = 0; i < choice.Custom.Count; i++)
         {
-            if (custom.Type == (byte)type)
+            if (choice.Custom[i].Type == (byte)type)
             {
                 return false;
             }
