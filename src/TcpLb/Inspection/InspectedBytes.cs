@@ -60,6 +60,12 @@ internal readonly struct InspectedBytes
             return false;
         }
 
+        if (_firstRun == Length)
+        {
+            _wire.CopyTo(destination);
+            return true;
+        }
+
         var runs = new RunWalker(this);
         int written = 0;
         while (runs.TryNext(out ReadOnlySequence<byte> run))
@@ -78,6 +84,11 @@ internal readonly struct InspectedBytes
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Length);
+            if (_firstRun == Length && _wire.IsSingleSegment)
+            {
+                return _wire.FirstSpan[index]; // the common case: one run in one segment
+            }
+
             long wireOffset = WireOffsetOf(index, out _);
             var reader = new SequenceReader<byte>(_wire.Slice(wireOffset, 1));
             reader.TryRead(out byte value);
@@ -94,6 +105,11 @@ internal readonly struct InspectedBytes
         if (length == 0)
         {
             return default;
+        }
+
+        if (_firstRun == Length)
+        {
+            return new InspectedBytes(_wire.Slice(start, length));
         }
 
         long first = WireOffsetOf(start, out int runLeft);

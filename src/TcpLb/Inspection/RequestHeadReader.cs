@@ -44,10 +44,12 @@ internal static class RequestHeadReader
             i++;
         }
 
-        int tokenLength = bytes[i..].IndexOfAnyExcept(HttpSyntax.TokenBytes);
+        // One byte past the longest method is enough to tell: a long run of token bytes is not a request.
+        ReadOnlySpan<byte> method = bytes[i..Math.Min(bytes.Length, i + HttpSyntax.MaxMethodLength + 1)];
+        int tokenLength = method.IndexOfAnyExcept(HttpSyntax.TokenBytes);
         if (tokenLength < 0)
         {
-            return bytes.Length - i > HttpSyntax.MaxMethodLength ? DetectedProtocol.Neither : DetectedProtocol.NeedMore;
+            return method.Length > HttpSyntax.MaxMethodLength ? DetectedProtocol.Neither : DetectedProtocol.NeedMore;
         }
 
         if (tokenLength == 0 || tokenLength > HttpSyntax.MaxMethodLength || bytes[i + tokenLength] != HttpSyntax.Space)

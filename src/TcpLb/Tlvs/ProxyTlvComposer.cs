@@ -73,50 +73,7 @@ internal static class ProxyTlvComposer
             throw new ArgumentException($"The destination holds {destination.Length} bytes; the TLVs need {length}.", nameof(destination));
         }
 
-        int n = 0;
-        if (choice.ForwardUpstream)
-        {
-            foreach (ProxyTlv tlv in client.EnumerateTlvs())
-            {
-                if (Forwards(values, choice, tlv.Type))
-                {
-                    n += WriteHeader(destination[n..], (byte)tlv.Type, (int)tlv.Value.Length);
-                    tlv.Value.CopyTo(destination[n..]);
-                    n += (int)tlv.Value.Length;
-                }
-            }
-        }
-
-        if (!values.Authority.IsEmpty)
-        {
-            n += WriteHeader(destination[n..], (byte)ProxyTlvType.Authority, values.Authority.Length);
-            values.Authority.TryCopyTo(destination[n..]);
-            n += values.Authority.Length;
-        }
-
-        if (!values.Alpn.IsEmpty)
-        {
-            n += WriteHeader(destination[n..], (byte)ProxyTlvType.Alpn, values.Alpn.Length);
-            values.Alpn.TryCopyTo(destination[n..]);
-            n += values.Alpn.Length;
-        }
-
-        if (values.UniqueId)
-        {
-            n += WriteHeader(destination[n..], (byte)ProxyTlvType.UniqueId, ConnectionId.TextLength);
-            id.TryFormat(destination[n..], out int written);
-            n += written;
-        }
-
-        for (int i = 0; i < choice.Custom.Count; i++) // by index: foreach over the interface would box an enumerator
-        {
-            CustomTlv custom = choice.Custom[i];
-            n += WriteHeader(destination[n..], custom.Type, custom.Value.Length);
-            custom.Value.Span.CopyTo(destination[n..]);
-            n += custom.Value.Length;
-        }
-
-        return n;
+        return WriteTlvs(destination, values, choice, client, id);
     }
 
     /// <summary>The exact number of bytes <see cref="Write"/> will write.</summary>
@@ -133,10 +90,15 @@ internal static class ProxyTlvComposer
     public static int WriteHeader(byte[] buffer, ProxyTlvChoice choice, in ProxyHeader client, in InspectionResult firstBytes, ConnectionId id)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        int tlvLength = GetTlvLength(choice, client, firstBytes, id);
+        var values = new Values(choice, firstBytes, id);
+        int tlvLength = GetTlvLength(values, choice, client);
         int scratch = buffer.Length - tlvLength;
-        Write(buffer.AsSpan(scratch), choice, client, firstBytes, id);
+        if (scratch < 0)
+        {
+            throw new ArgumentException($"The buffer holds {buffer.Length} bytes; the TLVs alone need {tlvLength} (HeaderBufferLength).", nameof(buffer));
+        }
 
+        WriteTlvs(buffer.AsSpan(scratch), values, choice, client, id);
         var tlvs = new ReadOnlySequence<byte>(buffer, scratch, tlvLength);
         ProxyHeader header = client.DescribesTcpConnection
             ? ProxyHeader.ForTcp(client.SourceAddress, client.SourcePort, client.DestinationAddress, client.DestinationPort, tlvs)
@@ -147,6 +109,54 @@ internal static class ProxyTlvComposer
         }
 
         return ProxyHeaderWriter.Write(buffer.AsSpan(0, scratch), header, ProxyVersion.V2, crc32C: choice.Crc32C);
+    }
+
+    private static int WriteTlvs(Span<byte> destination, in Values values, ProxyTlvChoice choice, in ProxyHeader client, ConnectionId id)
+    {
+        int n = 0;
+        if (choice.ForwardUpstream)
+        {
+            foreach (ProxyTlv tlv in client.EnumerateTlvs())
+            {
+                if (Forwards(values, choice, tlv.Type))
+                {
+                    n += WriteTlvHeader(destination[n..], (byte)tlv.Type, (int)tlv.Value.Length);
+                    tlv.Value.CopyTo(destination[n..]);
+                    n += (int)tlv.Value.Length;
+                }
+            }
+        }
+
+        if (!values.Authority.IsEmpty)
+        {
+            n += WriteTlvHeader(destination[n..], (byte)ProxyTlvType.Authority, values.Authority.Length);
+            values.Authority.TryCopyTo(destination[n..]);
+            n += values.Authority.Length;
+        }
+
+        if (!values.Alpn.IsEmpty)
+        {
+            n += WriteTlvHeader(destination[n..], (byte)ProxyTlvType.Alpn, values.Alpn.Length);
+            values.Alpn.TryCopyTo(destination[n..]);
+            n += values.Alpn.Length;
+        }
+
+        if (values.UniqueId)
+        {
+            n += WriteTlvHeader(destination[n..], (byte)ProxyTlvType.UniqueId, ConnectionId.TextLength);
+            id.TryFormat(destination[n..], out int written);
+            n += written;
+        }
+
+        for (int i = 0; i < choice.Custom.Count; i++) // by index: foreach over the interface would box an enumerator
+        {
+            CustomTlv custom = choice.Custom[i];
+            n += WriteTlvHeader(destination[n..], custom.Type, custom.Value.Length);
+            custom.Value.Span.CopyTo(destination[n..]);
+            n += custom.Value.Length;
+        }
+
+        return n;
     }
 
     private static int GetTlvLength(in Values values, ProxyTlvChoice choice, in ProxyHeader client)
@@ -193,7 +203,7 @@ internal static class ProxyTlvComposer
         return true;
     }
 
-    private static int WriteHeader(Span<byte> destination, byte type, int length)
+    private static int WriteTlvHeader(Span<byte> destination, byte type, int length)
     {
         destination[0] = type;
         BinaryPrimitives.WriteUInt16BigEndian(destination[1..], (ushort)length);
