@@ -20,8 +20,7 @@ internal static class ClientHelloReader
     /// <summary>Reads a ClientHello from at most the first <paramref name="maxBytes"/> bytes of <paramref name="input"/>.</summary>
     public static InspectionResult Read(in ReadOnlySequence<byte> input, int maxBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        using var flat = new ContiguousBytes(input.Length > maxBytes ? input.Slice(0, maxBytes) : input);
+        using var flat = ContiguousBytes.Capped(input, maxBytes);
         return Read(input, flat.Span, maxBytes);
     }
 
@@ -134,7 +133,8 @@ internal static class ClientHelloReader
                 Tls.ServerNameExtension => ReadServerNameList(ref cursor, ref facts),
                 Tls.AlpnExtension => ReadAlpn(ref cursor, ref facts),
                 Tls.SupportedVersionsExtension => ReadSupportedVersions(ref cursor, ref facts),
-                Tls.EncryptedClientHelloExtension => Once(ref facts.SeenEncryptedClientHello, ref cursor),
+                Tls.EncryptedClientHelloExtension => !FirstSight(ref facts.SeenEncryptedClientHello) ? InspectionError.TlsDuplicateExtension
+                    : cursor.TrySkip(extensionLength) ? InspectionError.None : InspectionError.TlsMalformedHello,
                 _ => cursor.TrySkip(extensionLength) ? InspectionError.None : InspectionError.TlsMalformedHello,
             };
             if (error != InspectionError.None)
@@ -151,12 +151,11 @@ internal static class ClientHelloReader
     // RFC 6066 3: a ServerNameList of at least one entry, at most one host_name; other name types skipped.
     private static InspectionError ReadServerNameList(ref HandshakeCursor cursor, ref HelloFacts facts)
     {
-        if (facts.SeenServerName)
+        if (!FirstSight(ref facts.SeenServerName))
         {
             return InspectionError.TlsDuplicateExtension;
         }
 
-        facts.SeenServerName = true;
         if (!cursor.TryReadUInt16(out int listLength) || listLength == 0 || listLength != cursor.MessageLeft)
         {
             return InspectionError.TlsBadServerName;
@@ -194,12 +193,11 @@ internal static class ClientHelloReader
     // RFC 7301 3.1: a ProtocolNameList of 2+ bytes, each name 1..255 bytes.
     private static InspectionError ReadAlpn(ref HandshakeCursor cursor, ref HelloFacts facts)
     {
-        if (facts.SeenAlpn)
+        if (!FirstSight(ref facts.SeenAlpn))
         {
             return InspectionError.TlsDuplicateExtension;
         }
 
-        facts.SeenAlpn = true;
         if (!cursor.TryReadUInt16(out int listLength) || listLength < 2 || listLength != cursor.MessageLeft
             || !cursor.TryMark(listLength, out facts.Alpn))
         {
@@ -221,12 +219,11 @@ internal static class ClientHelloReader
     // RFC 8446 4.2.1: the versions the client offers, 2..254 bytes; the highest that is not GREASE wins.
     private static InspectionError ReadSupportedVersions(ref HandshakeCursor cursor, ref HelloFacts facts)
     {
-        if (facts.SeenSupportedVersions)
+        if (!FirstSight(ref facts.SeenSupportedVersions))
         {
             return InspectionError.TlsDuplicateExtension;
         }
 
-        facts.SeenSupportedVersions = true;
         if (!cursor.TryRead(out byte listLength) || listLength < 2 || listLength % 2 != 0 || listLength != cursor.MessageLeft)
         {
             return InspectionError.TlsMalformedHello;
@@ -243,16 +240,12 @@ internal static class ClientHelloReader
         return InspectionError.None;
     }
 
-    private static InspectionError Once(ref bool seen, ref HandshakeCursor cursor)
+    // RFC 8446 4.2: an extension appears at most once; true the first time.
+    private static bool FirstSight(ref bool seen)
     {
-        if (seen)
-        {
-            return InspectionError.TlsDuplicateExtension;
-        }
-
+        bool first = !seen;
         seen = true;
-        cursor.TrySkip(cursor.MessageLeft);
-        return InspectionError.None;
+        return first;
     }
 
     // The host_name as a router compares it: letters, digits, '-', '_' and dots between labels; one trailing dot dropped.

@@ -12,7 +12,7 @@ internal ref struct ContiguousBytes
 {
     private byte[]? _rented;
 
-    public ContiguousBytes(in ReadOnlySequence<byte> bytes)
+    public ContiguousBytes(ReadOnlySequence<byte> bytes)
     {
         if (bytes.IsSingleSegment)
         {
@@ -26,6 +26,13 @@ internal ref struct ContiguousBytes
     }
 
     public ReadOnlySpan<byte> Span { get; }
+
+    /// <summary>The first <paramref name="maxBytes"/> bytes of <paramref name="input"/> (all of them when fewer): what a reader may look at.</summary>
+    public static ContiguousBytes Capped(in ReadOnlySequence<byte> input, int maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        return new ContiguousBytes(input.Length > maxBytes ? input.Slice(0, maxBytes) : input);
+    }
 
     public void Dispose()
     {

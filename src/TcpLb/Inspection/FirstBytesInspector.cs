@@ -41,8 +41,7 @@ internal static class FirstBytesInspector
     /// </summary>
     public static InspectionResult Inspect(in ReadOnlySequence<byte> input, int maxBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        using var flat = new ContiguousBytes(input.Length > maxBytes ? input.Slice(0, maxBytes) : input);
+        using var flat = ContiguousBytes.Capped(input, maxBytes);
         ReadOnlySpan<byte> bytes = flat.Span;
         return Detect(bytes) switch
         {

@@ -20,8 +20,7 @@ internal static class RequestHeadReader
     /// <summary>Reads a request head from at most the first <paramref name="maxBytes"/> bytes of <paramref name="input"/>.</summary>
     public static InspectionResult Read(in ReadOnlySequence<byte> input, int maxBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        using var flat = new ContiguousBytes(input.Length > maxBytes ? input.Slice(0, maxBytes) : input);
+        using var flat = ContiguousBytes.Capped(input, maxBytes);
         return Read(input, flat.Span, maxBytes);
     }
 

@@ -47,17 +47,9 @@ internal readonly struct ConnectionId : IEquatable<ConnectionId>, ISpanFormattab
 
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
     {
+        Span<byte> utf8 = stackalloc byte[TextLength];
         charsWritten = 0;
-        if (destination.Length < TextLength
-            || !Process.TryFormat(destination, out _, "x16", CultureInfo.InvariantCulture)
-            || !Sequence.TryFormat(destination[17..], out _, "x16", CultureInfo.InvariantCulture))
-        {
-            return false;
-        }
-
-        destination[16] = '-';
-        charsWritten = TextLength;
-        return true;
+        return TryFormat(utf8, out _) && System.Text.Ascii.ToUtf16(utf8, destination, out charsWritten) == System.Buffers.OperationStatus.Done;
     }
 
     /// <summary>The text form, e.g. <c>3f9a0c2e71d4b855-000000000000002a</c> (allocates).</summary>
