@@ -26,13 +26,18 @@ internal sealed class KestrelApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private KestrelApp(WebApplication app, IPEndPoint endPoint)
+    private KestrelApp(WebApplication app, IPEndPoint endPoint, IReadOnlyList<int> boundPorts)
     {
         _app = app;
         EndPoint = endPoint;
+        BoundPorts = boundPorts;
     }
 
+    /// <summary>The endpoint the test configured (the first one bound).</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>The ports of every endpoint, when <c>configureBuilder</c> added more.</summary>
+    public IReadOnlyList<int> BoundPorts { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -64,9 +69,9 @@ internal sealed class KestrelApp : IAsyncDisposable
         }
 
         await app.StartAsync(cancellationToken);
-        string bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var uri = new Uri(bound);
-        return new KestrelApp(app, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
+        Uri[] bound = [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(address => new Uri(address))];
+        Uri first = bound.First(uri => uri.Host == "127.0.0.1");
+        return new KestrelApp(app, new IPEndPoint(IPAddress.Loopback, first.Port), [.. bound.Select(uri => uri.Port)]);
     }
 
     /// <summary>Records the package's counter <paramref name="instrument"/> from now on.</summary>
