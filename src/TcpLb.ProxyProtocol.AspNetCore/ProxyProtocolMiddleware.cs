@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace TcpLb.ProxyProtocol.AspNetCore;
@@ -137,19 +136,9 @@ internal sealed class ProxyProtocolMiddleware(
             return;
         }
 
+        // Kestrel's HTTP layer copies these into each request's IHttpConnectionFeature (HttpContext.Connection).
         connection.RemoteEndPoint = source;
         connection.LocalEndPoint = feature.DestinationEndPoint;
-
-        // Kestrel's HTTP layer reads the endpoints above; a transport that also keeps a connection-level
-        // IHttpConnectionFeature gets the same addresses, so no layer shows the balancer as the client.
-        if (connection.Features.Get<IHttpConnectionFeature>() is { } http)
-        {
-            IPEndPoint destination = feature.DestinationEndPoint!;
-            http.RemoteIpAddress = source.Address;
-            http.RemotePort = source.Port;
-            http.LocalIpAddress = destination.Address;
-            http.LocalPort = destination.Port;
-        }
     }
 
     private bool Reject(ConnectionContext connection, ProxyHeaderRejection reason, ProxyHeaderError error, long received)

@@ -14,6 +14,7 @@ internal static class WhoAmI
     public static string Describe(HttpContext context)
     {
         var text = new StringBuilder();
+        // HttpContext.Connection reads the request's IHttpConnectionFeature, which Kestrel fills from the connection.
         text.Append(CultureInfo.InvariantCulture, $"remote={context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}\n");
         text.Append(CultureInfo.InvariantCulture, $"local={context.Connection.LocalIpAddress}:{context.Connection.LocalPort}\n");
         text.Append(CultureInfo.InvariantCulture, $"protocol={context.Request.Protocol}\n");
