@@ -61,7 +61,7 @@ internal sealed class KestrelApp : IAsyncDisposable
         {
             app.UseWebSockets();
             app.Map("/ws", WhoAmIThenEchoAsync);
-            app.Map("/", ServeWhoAmIAsync);
+            app.Map("/{**path}", ServeWhoAmIAsync);
         }
         else
         {
