@@ -40,14 +40,6 @@ internal sealed class ProxyProtocolSettings
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        for (int i = 0; i < options.TrustedNetworks.Count; i++)
-        {
-            if (options.TrustedNetworks[i].BaseAddress is null)
-            {
-                problems.Add($"TrustedNetworks[{i}] is an empty IPNetwork; use IPNetwork.Parse(\"10.0.0.0/8\")");
-            }
-        }
-
         if (!Enum.IsDefined(options.Mode))
         {
             problems.Add($"Mode '{options.Mode}' is neither Required nor Optional");
