@@ -29,12 +29,19 @@ internal sealed class ProxyProtocolMiddleware(
             return next(connection);
         }
 
-        return ReadHeaderThenServeAsync(connection);
+        // The header usually came with the accept (rule 22): then this frame hands over without an async state machine.
+        ValueTask<bool> header = ReadHeaderAsync(connection);
+        if (header.IsCompletedSuccessfully)
+        {
+            return header.Result ? next(connection) : Task.CompletedTask;
+        }
+
+        return AwaitHeaderThenServeAsync(header, connection);
     }
 
-    private async Task ReadHeaderThenServeAsync(ConnectionContext connection)
+    private async Task AwaitHeaderThenServeAsync(ValueTask<bool> header, ConnectionContext connection)
     {
-        if (await ReadHeaderAsync(connection).ConfigureAwait(false))
+        if (await header.ConfigureAwait(false))
         {
             await next(connection).ConfigureAwait(false);
         }
