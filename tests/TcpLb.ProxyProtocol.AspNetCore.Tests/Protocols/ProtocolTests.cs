@@ -45,13 +45,7 @@ public sealed class ProtocolTests
     public async Task HTTP2_with_prior_knowledge_h2c_sees_the_reported_client()
     {
         using CancellationTokenSource deadline = Deadline.Start();
-        await using KestrelApp app = await KestrelApp.StartAsync(
-            endpoint =>
-            {
-                endpoint.Protocols = HttpProtocols.Http2;
-                TrustLoopback(endpoint);
-            },
-            deadline.Token);
+        await using KestrelApp app = await KestrelApp.StartAsync(H2cOnly, deadline.Token);
         var connections = new List<IPEndPoint>();
         using var handler = HttpClients.Handler(connections, Headers.V1());
 
@@ -65,13 +59,7 @@ public sealed class ProtocolTests
     public async Task Several_HTTP2_streams_of_one_connection_all_see_the_reported_client()
     {
         using CancellationTokenSource deadline = Deadline.Start();
-        await using KestrelApp app = await KestrelApp.StartAsync(
-            endpoint =>
-            {
-                endpoint.Protocols = HttpProtocols.Http2;
-                TrustLoopback(endpoint);
-            },
-            deadline.Token);
+        await using KestrelApp app = await KestrelApp.StartAsync(H2cOnly, deadline.Token);
         var connections = new List<IPEndPoint>();
         using var handler = HttpClients.Handler(connections, Headers.V2());
         handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
@@ -115,6 +103,13 @@ public sealed class ProtocolTests
         Assert.Equal("203.0.113.7:55555", seen["remote"]);
         Assert.Equal("198.51.100.10:443", seen["local"]);
         Assert.Equal("v2 Proxy", seen["header"]);
+    }
+
+    /// <summary>HTTP/2 without TLS: the client must speak it from the first byte after the header (prior knowledge).</summary>
+    private static void H2cOnly(ListenOptions endpoint)
+    {
+        endpoint.Protocols = HttpProtocols.Http2;
+        TrustLoopback(endpoint);
     }
 
     private static void TrustLoopback(ListenOptions endpoint) =>
