@@ -98,8 +98,6 @@ public class ProxyProtocolMiddlewareBenchmarks
 
     private void Reset(IPEndPoint peer)
     {
-        _toServer.Reset();
-        _toClient.Reset();
         _connection.RemoteEndPoint = peer;
         _connection.LocalEndPoint = null;
     }
@@ -122,10 +120,13 @@ public class ProxyProtocolMiddlewareBenchmarks
             throw new InvalidOperationException("the pipeline did not complete inline");
         }
 
+        // Both ends of both pipes complete, then the same pipes serve the next connection.
         _toServer.Writer.Complete();
         _toServer.Reader.Complete();
         _toClient.Writer.Complete();
         _toClient.Reader.Complete();
+        _toServer.Reset();
+        _toClient.Reset();
     }
 
     private void Check(ConnectionDelegate pipeline, byte[] bytes, IPEndPoint peer, IPEndPoint expected)
