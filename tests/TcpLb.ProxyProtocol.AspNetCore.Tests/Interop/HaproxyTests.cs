@@ -42,6 +42,34 @@ public sealed class HaproxyTests
     }
 
     [Fact]
+    public async Task In_Optional_mode_one_port_serves_clients_through_HAProxy_and_clients_from_the_same_host_directly()
+    {
+        PeerProcess.Require("haproxy");
+        using CancellationTokenSource deadline = Deadline.Start(TimeSpan.FromSeconds(60));
+        await using KestrelApp app = await KestrelApp.StartAsync(
+            endpoint => endpoint.UseProxyProtocol(options =>
+            {
+                options.TrustedNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.1/32")); // HAProxy's host, where direct clients come from too
+                options.Mode = ProxyProtocolMode.Optional;
+            }),
+            deadline.Token);
+        int port = LoopbackPorts.Free();
+        using PeerProcess haproxy = await FrontPeers.HaproxyAsync(app.EndPoint, port, "send-proxy-v2", deadline.Token);
+
+        using Wire throughHaproxy = await Wire.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), deadline.Token, from: Wire.SecondLoopback);
+        await throughHaproxy.SendAsync(Wire.Get(), deadline.Token);
+        Dictionary<string, string> proxied = WhoAmI.Parse(Wire.BodyOf200(await throughHaproxy.ReadToEndAsync(deadline.Token)));
+        using Wire direct = await Wire.ConnectAsync(app.EndPoint, deadline.Token);
+        await direct.SendAsync(Wire.Get(), deadline.Token);
+        Dictionary<string, string> plain = WhoAmI.Parse(Wire.BodyOf200(await direct.ReadToEndAsync(deadline.Token)));
+
+        Assert.Equal(throughHaproxy.LocalEndPoint.ToString(), proxied["remote"]);
+        Assert.Equal("v2 Proxy", proxied["header"]);
+        Assert.Equal(direct.LocalEndPoint.ToString(), plain["remote"]);
+        Assert.Equal("none", plain["header"]);
+    }
+
+    [Fact]
     public async Task Behind_HAProxy_terminating_TLS_the_app_reads_SNI_and_TLS_version_from_the_v2_TLVs()
     {
         PeerProcess.Require("haproxy");
