@@ -42,6 +42,7 @@ public static class ListenOptionsProxyProtocolExtensions
             ProxyProtocolLog.NoTrustedNetworks(logger, listenOptions.EndPoint);
         }
 
-        return (ListenOptions)listenOptions.Use(next => new ProxyProtocolMiddleware(next, settings, timeProvider, logger, metrics).OnConnectionAsync);
+        listenOptions.Use(next => new ProxyProtocolMiddleware(next, settings, timeProvider, logger, metrics).OnConnectionAsync);
+        return listenOptions;
     }
 }
