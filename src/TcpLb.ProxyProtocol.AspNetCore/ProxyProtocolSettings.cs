@@ -65,25 +65,18 @@ internal sealed class ProxyProtocolSettings
             : throw new ArgumentException("Invalid ProxyProtocolOptions: " + string.Join("; ", problems), nameof(options));
     }
 
-    /// <summary>True when <paramref name="remote"/> is in a trusted network (rule 20); anything but an IP peer is not.</summary>
+    /// <summary>
+    /// True when <paramref name="remote"/> is in a trusted network (rule 20); anything but an IP peer is not. An IPv4
+    /// peer of a dual-mode listener ([::]) arrives as ::ffff:a.b.c.d, which <see cref="IPNetwork.Contains"/> matches
+    /// against IPv4 networks as the IPv4 address it maps.
+    /// </summary>
     public bool Trusts(EndPoint? remote)
     {
-        if (_trustedNetworks.Length == 0 || remote is not IPEndPoint { Address: { } address })
+        if (remote is not IPEndPoint { Address: { } address })
         {
             return false;
         }
 
-        if (IsInTrustedNetwork(address))
-        {
-            return true;
-        }
-
-        // A dual-mode listener ([::]) reports IPv4 peers as ::ffff:a.b.c.d, which an IPv4 network does not contain.
-        return address.IsIPv4MappedToIPv6 && IsInTrustedNetwork(address.MapToIPv4());
-    }
-
-    private bool IsInTrustedNetwork(IPAddress address)
-    {
         foreach (IPNetwork network in _trustedNetworks)
         {
             if (network.Contains(address))

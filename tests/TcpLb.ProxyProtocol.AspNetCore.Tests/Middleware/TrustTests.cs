@@ -88,7 +88,7 @@ public sealed class TrustTests
             builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(0, TrustOnly("127.0.0.0/8", ProxyProtocolMode.Required))));
         int dualModePort = app.BoundPorts.Single(port => port != app.EndPoint.Port);
 
-        // The socket reports this client as ::ffff:127.0.0.1, which 127.0.0.0/8 does not contain as such.
+        // The socket reports this client as ::ffff:127.0.0.1: it must still count as inside 127.0.0.0/8.
         using Wire wire = await Wire.ConnectAsync(new IPEndPoint(IPAddress.Loopback, dualModePort), deadline.Token);
         await wire.SendAsync(Wire.Get(prefix: Headers.V1()), deadline.Token);
 
