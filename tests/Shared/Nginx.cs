@@ -1,16 +1,34 @@
+using Xunit;
+
 namespace TcpLb.Testing;
 
 /// <summary>
 /// A real nginx, one process (no master, no daemon) so it runs as the test's user, with every path in
-/// its own directory; <c>{dir}</c> in the given block text is replaced by that directory.
+/// its own directory; <c>{dir}</c> in the given http-block (and optional stream-block) text is replaced by that directory.
 /// </summary>
 internal static class Nginx
 {
-    /// <summary>Debian's libnginx-mod-stream: nginx is built with <c>--with-stream=dynamic</c>.</summary>
-    private const string StreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so";
+    /// <summary>The dynamic stream module as Debian's libnginx-mod-stream installs it.</summary>
+    public const string StreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so";
 
-    public static Task<PeerProcess> StartAsync(string httpBlock, int waitForPort, CancellationToken cancellationToken) =>
-        StartWithAsync(string.Empty, directory => $$"""
+    public static async Task<PeerProcess> StartAsync(string httpBlock, int waitForPort, CancellationToken cancellationToken, string? streamBlock = null)
+    {
+        string executable = PeerProcess.Require("nginx");
+        if (streamBlock is not null && !File.Exists(StreamModule))
+        {
+            Assert.Skip($"nginx's stream module is not installed ({StreamModule}); .ci/run installs libnginx-mod-stream with apt-get.");
+        }
+
+        string directory = PeerProcess.NewDirectory("nginx");
+        string stream = streamBlock is null ? string.Empty : $"stream {{\n{streamBlock.Replace("{dir}", directory, StringComparison.Ordinal)}\n}}";
+        string config = $$"""
+            {{(streamBlock is null ? string.Empty : $"load_module {StreamModule};")}}
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            pid {{directory}}/nginx.pid;
+            error_log {{directory}}/error.log info;
+            events { worker_connections 256; }
             http {
               access_log off;
               client_body_temp_path {{directory}}/body;
@@ -20,37 +38,7 @@ internal static class Nginx
               scgi_temp_path {{directory}}/scgi;
             {{httpBlock.Replace("{dir}", directory, StringComparison.Ordinal)}}
             }
-            """, waitForPort, cancellationToken);
-
-    /// <summary>nginx as a TCP proxy: <paramref name="streamBlock"/> goes inside <c>stream { }</c> (skips naming the module when it is missing).</summary>
-    public static Task<PeerProcess> StartStreamAsync(string streamBlock, int waitForPort, CancellationToken cancellationToken)
-    {
-        PeerProcess.Require("nginx");
-        if (!File.Exists(StreamModule))
-        {
-            Xunit.Assert.Skip($"nginx's stream module is not installed ({StreamModule}); .ci/run installs libnginx-mod-stream with apt-get.");
-        }
-
-        return StartWithAsync($"load_module {StreamModule};", directory => $$"""
-            stream {
-            {{streamBlock.Replace("{dir}", directory, StringComparison.Ordinal)}}
-            }
-            """, waitForPort, cancellationToken);
-    }
-
-    private static async Task<PeerProcess> StartWithAsync(string modules, Func<string, string> block, int waitForPort, CancellationToken cancellationToken)
-    {
-        string executable = PeerProcess.Require("nginx");
-        string directory = PeerProcess.NewDirectory("nginx");
-        string config = $$"""
-            {{modules}}
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            error_log {{directory}}/error.log info;
-            events { worker_connections 256; }
-            {{block(directory)}}
+            {{stream}}
 
             """;
         string configPath = Path.Combine(directory, "nginx.conf");

@@ -18,13 +18,17 @@ internal static class FrontPeers
             """, cancellationToken);
 
     public static Task<PeerProcess> NginxStreamAsync(IPEndPoint app, int port, CancellationToken cancellationToken) =>
-        Nginx.StartStreamAsync($$"""
+        Nginx.StartAsync(
+            httpBlock: string.Empty,
+            port,
+            cancellationToken,
+            streamBlock: $$"""
               server {
                 listen 127.0.0.1:{{port}};
                 proxy_pass {{app}};
                 proxy_protocol on;
               }
-            """, port, cancellationToken);
+            """);
 
     /// <summary><c>tcplb run</c> as a process, with the admin endpoint off (tests run in parallel).</summary>
     public static async Task<PeerProcess> TcpLbAsync(IPEndPoint app, int port, IEnumerable<string> flags, CancellationToken cancellationToken)
