@@ -68,7 +68,13 @@ public sealed class TimeoutTests
             await client.SendAsync("ping"u8.ToArray(), SocketFlags.None, cancellationToken);
             Assert.False(healthy.HasPendingConnection(TimeSpan.FromMilliseconds(300)), "the first backend was skipped without waiting for its connect timeout");
 
-            time.Advance(s_timeouts.Connect);
+            // The black hole's connect timer starts when TcpLb dials it, which a loaded machine may delay past the wait above:
+            // advance the clock until that timer has fired and the next backend is dialled (bounded), not once on a guess.
+            for (int attempt = 0; attempt < 50 && !healthy.HasPendingConnection(TimeSpan.FromMilliseconds(100)); attempt++)
+            {
+                time.Advance(s_timeouts.Connect);
+            }
+
             using Socket server = await healthy.AcceptAsync(cancellationToken);
             Assert.Equal("ping"u8.ToArray(), await Net.ReadExactlyAsync(server, 4, cancellationToken));
             Assert.Contains(lb.Logs.Lines, line => line.EventId == 100 && line.Message.Contains(blackhole.EndPoint.ToString(), StringComparison.Ordinal));
