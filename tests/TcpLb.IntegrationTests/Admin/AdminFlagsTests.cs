@@ -1,4 +1,3 @@
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

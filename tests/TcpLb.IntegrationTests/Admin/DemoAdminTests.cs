@@ -1,5 +1,4 @@
 using System.Net;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

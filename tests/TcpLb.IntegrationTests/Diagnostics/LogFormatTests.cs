@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 
 namespace TcpLb.IntegrationTests.Lifecycle;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using TcpLb.Transport;
 using Xunit;

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using TcpLb.IntegrationTests.Support;
 using TcpLb.Testing;
 using Xunit;
 

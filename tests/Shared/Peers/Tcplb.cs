@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using TcpLb.Testing;
 
-namespace TcpLb.IntegrationTests.Support;
+namespace TcpLb.Testing;
 
 /// <summary>The real <c>tcplb</c> (the tcplb.dll built next to the tests) as a <see cref="PeerProcess"/>, and what it printed.</summary>
 internal static partial class Tcplb
