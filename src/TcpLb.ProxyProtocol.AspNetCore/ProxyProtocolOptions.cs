@@ -17,7 +17,7 @@ public sealed class ProxyProtocolOptions
     /// anywhere else is a plain client whose bytes are all data, in either <see cref="Mode"/>; empty (the default)
     /// trusts nobody. An IPv4-mapped IPv6 peer (a dual-mode socket) matches the IPv4 network it maps.
     /// </summary>
-    public IList<IPNetwork> TrustedNetworks { get; } = new List<IPNetwork>();
+    public IList<IPNetwork> TrustedNetworks { get; } = [];
 
     /// <summary>Whether a trusted source must send a header (<see cref="ProxyProtocolMode.Required"/>, the default) or may.</summary>
     public ProxyProtocolMode Mode { get; set; } = ProxyProtocolMode.Required;

@@ -24,7 +24,7 @@ internal sealed class ProxyProtocolSettings
     }
 
     /// <summary>The longest timeout a timer takes (about 49.7 days).</summary>
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+    private static readonly TimeSpan s_maxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     public ProxyProtocolMode Mode { get; }
 
@@ -50,7 +50,7 @@ internal sealed class ProxyProtocolSettings
             problems.Add($"Versions '{options.Versions}' is not V1, V2 or Both");
         }
 
-        if (options.HeaderTimeout <= TimeSpan.Zero || options.HeaderTimeout > MaxTimeout)
+        if (options.HeaderTimeout <= TimeSpan.Zero || options.HeaderTimeout > s_maxTimeout)
         {
             problems.Add($"HeaderTimeout '{options.HeaderTimeout}' must be positive and finite (rule 21: a silent peer must not hold a connection forever)");
         }

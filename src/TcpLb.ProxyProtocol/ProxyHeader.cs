@@ -9,6 +9,10 @@ namespace TcpLb.ProxyProtocol;
 /// <see cref="ToOwned"/> to keep them longer). Build one to write with <see cref="ForTcp(IPEndPoint, IPEndPoint, ReadOnlySequence{byte})"/>,
 /// <see cref="Local"/> or <see cref="Unknown"/>.
 /// </summary>
+/// <remarks>
+/// "Rule N" in these docs is rule N of the PROXY protocol as TcpLb's repository restates it in
+/// <c>docs/proxy-protocol.md</c>: HAProxy's <c>doc/proxy-protocol.txt</c> as 25 numbered rules, each with its tests.
+/// </remarks>
 public readonly struct ProxyHeader : IEquatable<ProxyHeader>
 {
     /// <summary>Builds a header from its parts (the parsers use it; callers use the factories below).</summary>

@@ -19,9 +19,9 @@ namespace TcpLb.Benchmarks.AspNetCore;
 [MemoryDiagnoser]
 public class ProxyProtocolMiddlewareBenchmarks
 {
-    private static readonly IPEndPoint Balancer = new(IPAddress.Parse("10.0.0.5"), 40000);
-    private static readonly IPEndPoint Stranger = new(IPAddress.Parse("192.0.2.1"), 40000);
-    private static readonly byte[] Request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n"u8.ToArray();
+    private static readonly IPEndPoint s_balancer = new(IPAddress.Parse("10.0.0.5"), 40000);
+    private static readonly IPEndPoint s_stranger = new(IPAddress.Parse("192.0.2.1"), 40000);
+    private static readonly byte[] s_request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n"u8.ToArray();
 
     private readonly Pipe _toServer = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
     private readonly Pipe _toClient = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
@@ -43,17 +43,17 @@ public class ProxyProtocolMiddlewareBenchmarks
         _plain = Build(null);
         _required = Build(ProxyProtocolMode.Required);
         _optional = Build(ProxyProtocolMode.Optional);
-        _v1 = [.. HeaderSamples.V1Tcp4, .. Request];
-        _v2 = [.. HeaderSamples.V2Inet, .. Request];
-        _v2Tlvs = [.. HeaderSamples.V2Inet6ThreeTlvs, .. Request];
+        _v1 = [.. HeaderSamples.V1Tcp4, .. s_request];
+        _v2 = [.. HeaderSamples.V2Inet, .. s_request];
+        _v2Tlvs = [.. HeaderSamples.V2Inet6ThreeTlvs, .. s_request];
 
         // Each path must do what its name says, or its figure means nothing.
-        Check(_plain, Request, Balancer, Balancer);
-        Check(_required, Request, Stranger, Stranger);
-        Check(_optional, Request, Balancer, Balancer);
-        Check(_required, _v1, Balancer, new IPEndPoint(IPAddress.Parse("192.168.0.1"), 56324));
-        Check(_required, _v2, Balancer, new IPEndPoint(IPAddress.Parse("192.168.0.1"), 56324));
-        Check(_required, _v2Tlvs, Balancer, new IPEndPoint(IPAddress.Parse("2001:db8::1"), 56324));
+        Check(_plain, s_request, s_balancer, s_balancer);
+        Check(_required, s_request, s_stranger, s_stranger);
+        Check(_optional, s_request, s_balancer, s_balancer);
+        Check(_required, _v1, s_balancer, new IPEndPoint(IPAddress.Parse("192.168.0.1"), 56324));
+        Check(_required, _v2, s_balancer, new IPEndPoint(IPAddress.Parse("192.168.0.1"), 56324));
+        Check(_required, _v2Tlvs, s_balancer, new IPEndPoint(IPAddress.Parse("2001:db8::1"), 56324));
         V2_header_after_the_accept();
         Expect(new IPEndPoint(IPAddress.Parse("192.168.0.1"), 56324));
     }
@@ -62,28 +62,28 @@ public class ProxyProtocolMiddlewareBenchmarks
     public void Cleanup() => _services.Dispose();
 
     [Benchmark(Baseline = true)]
-    public void No_middleware() => Run(_plain, Request, Balancer);
+    public void No_middleware() => Run(_plain, s_request, s_balancer);
 
     [Benchmark]
-    public void Untrusted_source() => Run(_required, Request, Stranger);
+    public void Untrusted_source() => Run(_required, s_request, s_stranger);
 
     [Benchmark]
-    public void Optional_plain_client() => Run(_optional, Request, Balancer);
+    public void Optional_plain_client() => Run(_optional, s_request, s_balancer);
 
     [Benchmark]
-    public void V1_header() => Run(_required, _v1, Balancer);
+    public void V1_header() => Run(_required, _v1, s_balancer);
 
     [Benchmark]
-    public void V2_header() => Run(_required, _v2, Balancer);
+    public void V2_header() => Run(_required, _v2, s_balancer);
 
     [Benchmark]
-    public void V2_header_IPv6_3_TLVs() => Run(_required, _v2Tlvs, Balancer);
+    public void V2_header_IPv6_3_TLVs() => Run(_required, _v2Tlvs, s_balancer);
 
     /// <summary>The connection starts before its bytes arrive: the middleware starts the header timer and awaits.</summary>
     [Benchmark]
     public void V2_header_after_the_accept()
     {
-        Reset(Balancer);
+        Reset(s_balancer);
         Task served = _required(_connection);
         Send(_v2); // the read completes inline, the rest of the pipeline with it
         Finish(served);
@@ -167,7 +167,7 @@ public class ProxyProtocolMiddlewareBenchmarks
     // The application: takes the request bytes the middleware left in the pipe (all of them, in one read).
     private Task ReadTheRequest(ConnectionContext connection)
     {
-        if (!connection.Transport.Input.TryRead(out ReadResult read) || read.Buffer.Length != Request.Length)
+        if (!connection.Transport.Input.TryRead(out ReadResult read) || read.Buffer.Length != s_request.Length)
         {
             throw new InvalidOperationException("the request did not reach the application intact");
         }

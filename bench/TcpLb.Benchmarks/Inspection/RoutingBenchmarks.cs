@@ -20,8 +20,8 @@ namespace TcpLb.Benchmarks.Inspection;
 [MedianColumn]
 public class RoutingBenchmarks
 {
-    private static readonly ProxyAddress Client = ProxyAddress.FromIPAddress(IPAddress.Parse("10.1.2.3"));
-    private static readonly ProxyAddress Outsider = ProxyAddress.FromIPAddress(IPAddress.Parse("192.0.2.9"));
+    private static readonly ProxyAddress s_client = ProxyAddress.FromIPAddress(IPAddress.Parse("10.1.2.3"));
+    private static readonly ProxyAddress s_outsider = ProxyAddress.FromIPAddress(IPAddress.Parse("192.0.2.9"));
 
     private readonly ProxyTlvChoice _tlvs = new() { Authority = true, Alpn = true, UniqueId = true, Crc32C = true };
     private readonly ProxyHeader _direct = ProxyHeader.ForTcp(new IPEndPoint(IPAddress.Parse("10.1.2.3"), 50000), new IPEndPoint(IPAddress.Parse("10.0.0.1"), 443));
@@ -49,19 +49,19 @@ public class RoutingBenchmarks
         _header = new byte[ProxyTlvComposer.HeaderBufferLength(_tlvs, 0)];
 
         // Each row must take the route it is named for.
-        Expect(_table.Select(_hello, Client), 1, "TLS www.example.com + h2");
-        Expect(_table.Select(_webSocket, Client), 3, "WebSocket to ws.example.com (no host route for it): the source route");
-        Expect(_table.Select(_neither, Outsider), RouteTable.DefaultRoute, "SSH from outside");
+        Expect(_table.Select(_hello, s_client), 1, "TLS www.example.com + h2");
+        Expect(_table.Select(_webSocket, s_client), 3, "WebSocket to ws.example.com (no host route for it): the source route");
+        Expect(_table.Select(_neither, s_outsider), RouteTable.DefaultRoute, "SSH from outside");
     }
 
     [Benchmark(Baseline = true)]
-    public int Select_Tls_SecondRoute() => _table.Select(_hello, Client);
+    public int Select_Tls_SecondRoute() => _table.Select(_hello, s_client);
 
     [Benchmark]
-    public int Select_WebSocket_FourthRoute() => _table.Select(_webSocket, Client);
+    public int Select_WebSocket_FourthRoute() => _table.Select(_webSocket, s_client);
 
     [Benchmark]
-    public int Select_Neither_Default() => _table.Select(_neither, Outsider);
+    public int Select_Neither_Default() => _table.Select(_neither, s_outsider);
 
     [Benchmark]
     public int WriteHeader_AuthorityAlpnUniqueIdCrc32C() => ProxyTlvComposer.WriteHeader(_header, _tlvs, _direct, _hello, _ids.Next());

@@ -123,6 +123,7 @@ internal sealed class ConnectionHandler
         try
         {
             client.NoDelay = true;
+            EnableKeepalive(client);
             connection = new ProxiedConnection(client, _time);
         }
         catch (SocketException)
@@ -159,6 +160,7 @@ internal sealed class ConnectionHandler
                 return;
             }
 
+            EnableKeepalive(socket);
             if (connection.AttachBackend(socket))
             {
                 await PumpAsync(connection, clientReceive, WriteHeader(header)).ConfigureAwait(false);
@@ -182,6 +184,17 @@ internal sealed class ConnectionHandler
 
             _telemetry.Closed(connection, reported, backendState);
             _active.TryRemove(connection, out _); // last: once a connection is no longer listed, all of it is done
+        }
+    }
+
+    // TCP keepalive (tcpKeepalive) on the client's socket at accept and the backend's at dial: the kernel probes a peer
+    // silent for that long, so one that vanished is found before the idle timeouts; interval and count stay the kernel's.
+    private void EnableKeepalive(Socket socket)
+    {
+        if (_options.TcpKeepalive > TimeSpan.Zero)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)_options.TcpKeepalive.TotalSeconds);
         }
     }
 

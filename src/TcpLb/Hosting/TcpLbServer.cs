@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpLb.Admin;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
-using TcpLb.Model;
+using TcpLb.Transport;
 
 namespace TcpLb.Hosting;
 
@@ -14,7 +17,7 @@ namespace TcpLb.Hosting;
 /// cutting a connection. Stop drains in Kestrel's order: stop accepting, let connections finish up to the drain
 /// time, reset the rest.
 /// </summary>
-internal sealed partial class TcpLbServer : IAsyncDisposable
+internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly ListenerContext _context;
@@ -114,7 +117,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
 
     /// <summary>
     /// Makes <paramref name="listeners"/> (already validated) the running configuration, all or nothing: the new
-    /// addresses are bound first, and if one cannot be, nothing changes and the <see cref="System.Net.Sockets.SocketException"/>
+    /// addresses are bound first, and if one cannot be, nothing changes and a <see cref="ListenAddressException"/> naming it
     /// propagates. A listener that shares an address with a running one is that listener reconfigured (its pool and
     /// its sockets stay); one that shares none is new; a running listener left without a match stops accepting and
     /// its connections drain. Returns what changed, one phrase each (empty when nothing did).
@@ -225,7 +228,10 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             }
 
             int open = _connections.Count;
-            Draining(_logger, open, drain.TotalSeconds);
+            if (open > 0 || _sockets.Count > 0)
+            {
+                Draining(_logger, open, drain.TotalSeconds); // not when a failed start stops a server that never accepted
+            }
             try
             {
                 // Accepted connections still waiting for a header, first bytes or a backend slot are served too:
@@ -272,7 +278,16 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         {
             foreach ((IPEndPoint endPoint, RunningListener target) in addresses)
             {
-                ListenerSocket socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger, _stopAccepting.Token);
+                ListenerSocket socket;
+                try
+                {
+                    socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger, _stopAccepting.Token);
+                }
+                catch (SocketException exception)
+                {
+                    throw new ListenAddressException(endPoint, exception); // the message names the address the socket does not
+                }
+
                 bound.Add(socket);
                 sockets.Add(endPoint, socket);
             }

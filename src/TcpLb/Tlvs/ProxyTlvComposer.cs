@@ -63,7 +63,7 @@ internal static class ProxyTlvComposer
     /// <paramref name="id"/>, the custom ones. No CRC32C: the codec adds it to the whole header.
     /// </summary>
     /// <returns>The number of bytes written.</returns>
-    /// <exception cref="ArgumentException">The destination is shorter than <see cref="GetTlvLength"/>.</exception>
+    /// <exception cref="ArgumentException">The destination is shorter than <see cref="GetTlvLength(ProxyTlvChoice, in ProxyHeader, in InspectionResult, ConnectionId)"/>.</exception>
     public static int Write(Span<byte> destination, ProxyTlvChoice choice, in ProxyHeader client, in InspectionResult firstBytes, ConnectionId id)
     {
         var values = new Values(choice, firstBytes, id);

@@ -12,7 +12,7 @@ namespace TcpLb.ProxyProtocol.AspNetCore.Tests.Interop;
 public sealed class AwsNlbHealthCheckTests
 {
     /// <summary>The bytes an NLB sends, as in the codec's rule 10 test, where the checksum was computed by hand.</summary>
-    private static readonly byte[] NlbHealthCheckHeader = Hex.Parse("""
+    private static readonly byte[] s_nlbHealthCheckHeader = Hex.Parse("""
         0D 0A 0D 0A 00 0D 0A 51 55 49 54 0A   # signature
         20                   # version 2, command LOCAL
         11                   # INET, STREAM, yet no address block follows
@@ -30,7 +30,7 @@ public sealed class AwsNlbHealthCheckTests
             deadline.Token);
 
         using Wire check = await Wire.ConnectAsync(app.EndPoint, deadline.Token);
-        await check.SendAsync(Wire.Get("/healthz", prefix: NlbHealthCheckHeader), deadline.Token);
+        await check.SendAsync(Wire.Get("/healthz", prefix: s_nlbHealthCheckHeader), deadline.Token);
         Dictionary<string, string> seen = WhoAmI.Parse(Wire.BodyOf200(await check.ReadToEndAsync(deadline.Token)));
 
         Assert.Equal(check.LocalEndPoint.ToString(), seen["remote"]); // LOCAL: the balancer itself is the peer

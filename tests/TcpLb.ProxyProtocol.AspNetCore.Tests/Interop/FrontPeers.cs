@@ -33,27 +33,12 @@ internal static class FrontPeers
     /// <summary><c>tcplb run</c> as a process, with the admin endpoint off (tests run in parallel).</summary>
     public static async Task<PeerProcess> TcpLbAsync(IPEndPoint app, int port, IEnumerable<string> flags, CancellationToken cancellationToken)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "tcplb.dll");
-        PeerProcess tcplb = PeerProcess.Start(
-            "dotnet",
-            [dll, "run", "--listen", $"127.0.0.1:{port}", "--backend", app.ToString(), "--admin-listen", "off", .. flags],
-            PeerProcess.NewDirectory("tcplb"));
+        PeerProcess tcplb = Tcplb.Start(["run", "--listen", $"127.0.0.1:{port}", "--backend", app.ToString(), .. Tcplb.NoAdmin, .. flags]);
         try
         {
             // Its own line, not a probe connection: a probe would reach the app as a connection of its own.
-            for (int attempt = 0; attempt < 600 && !tcplb.Output.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal); attempt++)
-            {
-                if (tcplb.HasExited)
-                {
-                    throw new InvalidOperationException($"tcplb exited before listening:\n{tcplb.Output}");
-                }
-
-                await Task.Delay(50, cancellationToken);
-            }
-
-            return tcplb.Output.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal)
-                ? tcplb
-                : throw new TimeoutException($"tcplb did not listen on 127.0.0.1:{port} within 30 s:\n{tcplb.Output}");
+            await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
+            return tcplb;
         }
         catch
         {

@@ -13,7 +13,7 @@ namespace TcpLb.ProxyProtocol.AspNetCore.Tests.Middleware;
 /// </summary>
 public sealed class HeaderTimeoutTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task A_partial_header_is_waited_for_until_HeaderTimeout_and_then_closed_with_a_line_and_a_count()
@@ -25,7 +25,7 @@ public sealed class HeaderTimeoutTests
         connection.Send("PROXY TCP4 203.0"u8.ToArray());
 
         Task served = endpoint.RunAsync(connection);
-        endpoint.Time.Advance(Timeout - TimeSpan.FromTicks(1));
+        endpoint.Time.Advance(s_timeout - TimeSpan.FromTicks(1));
         connection.Continuations.RunPending();
         Assert.False(served.IsCompleted); // still waiting: the time is not up
 
@@ -47,7 +47,7 @@ public sealed class HeaderTimeoutTests
         var connection = new InMemoryConnection();
 
         Task served = endpoint.RunAsync(connection);
-        endpoint.Time.Advance(Timeout);
+        endpoint.Time.Advance(s_timeout);
         connection.Continuations.RunPending();
         await served.WaitAsync(deadline.Token);
 
@@ -65,7 +65,7 @@ public sealed class HeaderTimeoutTests
         Task served = endpoint.RunAsync(connection);
         connection.Send(Headers.V1());
         connection.Continuations.RunPending(); // the header is read and applied; the application now waits to read
-        endpoint.Time.Advance(Timeout * 2);
+        endpoint.Time.Advance(s_timeout * 2);
         connection.Send("GET"u8.ToArray());
         connection.Continuations.RunPending();
         await served.WaitAsync(deadline.Token);
@@ -84,7 +84,7 @@ public sealed class HeaderTimeoutTests
 
         Task served = endpoint.RunAsync(connection);
         connection.Send(Wire.Get(prefix: Headers.V1())); // the read completes; its continuation waits in the queue...
-        endpoint.Time.Advance(Timeout);                  // ...while the timer fires and cancels the next read
+        endpoint.Time.Advance(s_timeout);                  // ...while the timer fires and cancels the next read
         connection.Continuations.RunPending();
         await served.WaitAsync(deadline.Token);
 
@@ -139,6 +139,6 @@ public sealed class HeaderTimeoutTests
     private static void Trusting(ProxyProtocolOptions options)
     {
         options.TrustedNetworks.Add(IPNetwork.Parse("127.0.0.0/8"));
-        options.HeaderTimeout = Timeout;
+        options.HeaderTimeout = s_timeout;
     }
 }

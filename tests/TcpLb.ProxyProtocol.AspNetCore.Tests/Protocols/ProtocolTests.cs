@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using TcpLb.ProxyProtocol.AspNetCore.Tests.Support;
 using TcpLb.ProxyProtocol.Tests.Interop;
 using Xunit;
