@@ -19,4 +19,4 @@ if grep -E -q ': warning [A-Z]+[0-9]+' "$log"; then
 fi
 echo "aot-smoke: $out/tcplb is $(stat -c %s "$out/tcplb") bytes"
 
-TCPLB_AOT_BINARY="$PWD/$out/tcplb" dotnet test --project tests/TcpLb.Tests -- --filter-class 'TcpLb.Tests.Lifecycle.AotBinaryTests'
+TCPLB_AOT_BINARY="$PWD/$out/tcplb" dotnet test --project tests/TcpLb.IntegrationTests -- --filter-class 'TcpLb.IntegrationTests.Lifecycle.AotBinaryTests'

@@ -9,6 +9,10 @@ namespace TcpLb.ProxyProtocol;
 /// <see cref="ToOwned"/> to keep them longer). Build one to write with <see cref="ForTcp(IPEndPoint, IPEndPoint, ReadOnlySequence{byte})"/>,
 /// <see cref="Local"/> or <see cref="Unknown"/>.
 /// </summary>
+/// <remarks>
+/// "Rule N" in these docs is rule N of the PROXY protocol as TcpLb's repository restates it in
+/// <c>docs/proxy-protocol.md</c>: HAProxy's <c>doc/proxy-protocol.txt</c> as 25 numbered rules, each with its tests.
+/// </remarks>
 public readonly struct ProxyHeader : IEquatable<ProxyHeader>
 {
     /// <summary>Builds a header from its parts (the parsers use it; callers use the factories below).</summary>
@@ -144,9 +148,13 @@ public readonly struct ProxyHeader : IEquatable<ProxyHeader>
     }
 
     /// <summary>A copy whose TLVs live in a new array, safe to keep after the input buffer is released.</summary>
-    public ProxyHeader ToOwned() => Tlvs.IsEmpty
-        ? this
-        : new(Version, Command, Family, Transport, SourceAddress, SourcePort, DestinationAddress, DestinationPort, new ReadOnlySequence<byte>(Tlvs.ToArray()), Length);
+    /// <remarks>
+    /// Without TLVs the copy holds the empty sequence, not an empty slice of the input: a slice keeps the input's
+    /// segments, whose positions a pipe rewrites when it reuses them, and the "empty" slice then reads their new bytes.
+    /// </remarks>
+    public ProxyHeader ToOwned() => new(
+        Version, Command, Family, Transport, SourceAddress, SourcePort, DestinationAddress, DestinationPort,
+        Tlvs.IsEmpty ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(Tlvs.ToArray()), Length);
 
     /// <summary>
     /// Same meaning: command, family, transport, endpoints and TLV bytes. The version and wire length

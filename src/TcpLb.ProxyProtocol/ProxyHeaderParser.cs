@@ -9,6 +9,10 @@ namespace TcpLb.ProxyProtocol;
 /// the start after each read until the status is not Incomplete (the header is small and bounded, rules
 /// 5 and 21). Never throws on wire bytes, never looks past the header, and allocates nothing.
 /// </summary>
+/// <remarks>
+/// "Rule N" in these docs is rule N of the PROXY protocol as TcpLb's repository restates it in
+/// <c>docs/proxy-protocol.md</c>: HAProxy's <c>doc/proxy-protocol.txt</c> as 25 numbered rules, each with its tests.
+/// </remarks>
 public static class ProxyHeaderParser
 {
     /// <summary>Parses with <see cref="ProxyHeaderParserOptions.Default"/>.</summary>

@@ -10,6 +10,10 @@ namespace TcpLb.ProxyProtocol;
 /// header is meant to leave in the same write as the first payload bytes (rule 22): write it into the
 /// backend pipe's span, then the payload, then flush once.
 /// </summary>
+/// <remarks>
+/// "Rule N" in these docs is rule N of the PROXY protocol as TcpLb's repository restates it in
+/// <c>docs/proxy-protocol.md</c>: HAProxy's <c>doc/proxy-protocol.txt</c> as 25 numbered rules, each with its tests.
+/// </remarks>
 public static class ProxyHeaderWriter
 {
     /// <summary>The longest v1 line (rule 5).</summary>

@@ -2,6 +2,7 @@ extern alias TcpLbApp;
 
 using BenchmarkDotNet.Attributes;
 using TcpLbApp::TcpLb.Balancing;
+using TcpLbApp::TcpLb.Configuration;
 using TcpLbApp::TcpLb.Model;
 
 namespace TcpLb.Benchmarks.Balancing;
@@ -34,11 +35,11 @@ public class PolicyBenchmarks
         _busy = BenchmarkBackends.Tier(Backends, busy: true);
         _idle = BenchmarkBackends.Tier(Backends, busy: false);
         _timestamp = TimeProvider.System.GetTimestamp();
-        _leastConnections = Create(LoadBalancingPolicies.LeastConnections);
-        _roundRobin = Create(LoadBalancingPolicies.RoundRobin);
-        _powerOfTwo = Create(LoadBalancingPolicies.PowerOfTwo);
-        _random = Create(LoadBalancingPolicies.Random);
-        _sourceHash = Create(LoadBalancingPolicies.SourceHash);
+        _leastConnections = Create(BalancingPolicyNames.LeastConnections);
+        _roundRobin = Create(BalancingPolicyNames.RoundRobin);
+        _powerOfTwo = Create(BalancingPolicyNames.PowerOfTwo);
+        _random = Create(BalancingPolicyNames.Random);
+        _sourceHash = Create(BalancingPolicyNames.SourceHash);
 
         // Builds each policy's table for both tiers, and checks that every benchmark does choose a backend.
         foreach (Func<object?> benchmark in (Func<object?>[])[LeastConnections, LeastConnections_Idle, RoundRobin, PowerOfTwo, Random, SourceHash])

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TcpLb.Diagnostics;
-using TcpLb.Hosting;
 
 namespace TcpLb.Admin;
 
@@ -34,7 +33,7 @@ internal sealed class AdminEndpoint : IAsyncDisposable
     public string Url { get; }
 
     /// <summary>Binds <paramref name="listen"/> and serves; throws <see cref="AdminEndpointException"/> naming the address when it cannot bind.</summary>
-    public static async Task<AdminEndpoint> StartAsync(IPEndPoint listen, TcpLbServer server, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<AdminEndpoint> StartAsync(IPEndPoint listen, IBalancerStatus server, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // The empty builder: no appsettings.json or ASPNETCORE_URLS from the environment can move or widen the endpoint.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

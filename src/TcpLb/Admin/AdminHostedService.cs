@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
-using TcpLb.Hosting;
 
 namespace TcpLb.Admin;
 
@@ -11,7 +10,7 @@ namespace TcpLb.Admin;
 /// and <c>/metrics</c> still answers while connections drain. With <paramref name="optional"/> (the demo) a
 /// taken port is a warning instead.
 /// </summary>
-internal sealed class AdminHostedService(AdminOptions options, TcpLbServer server, ILoggerFactory loggers, bool optional) : IHostedService, IAsyncDisposable
+internal sealed class AdminHostedService(AdminOptions options, IBalancerStatus server, ILoggerFactory loggers, bool optional) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger("TcpLb.Admin");
     private AdminEndpoint? _endpoint;

@@ -1,4 +1,3 @@
-using TcpLb.Hosting;
 
 namespace TcpLb.Admin;
 
@@ -8,7 +7,7 @@ namespace TcpLb.Admin;
 /// </summary>
 internal static class Readiness
 {
-    public static (bool Ready, string Reason) Check(TcpLbServer server)
+    public static (bool Ready, string Reason) Check(IBalancerStatus server)
     {
         if (!server.IsAccepting)
         {

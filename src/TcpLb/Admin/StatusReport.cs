@@ -1,5 +1,5 @@
+using TcpLb.Balancing;
 using TcpLb.Diagnostics;
-using TcpLb.Hosting;
 using TcpLb.Model;
 
 namespace TcpLb.Admin;
@@ -7,7 +7,7 @@ namespace TcpLb.Admin;
 /// <summary>What <c>/status</c> serves and <c>tcplb status</c> prints: every listener, its pool and each backend.</summary>
 internal sealed record StatusReport(bool Ready, string ReadyReason, int ActiveConnections, IReadOnlyList<ListenerStatus> Listeners)
 {
-    public static StatusReport From(TcpLbServer server)
+    public static StatusReport From(IBalancerStatus server)
     {
         (bool ready, string reason) = Readiness.Check(server);
         IReadOnlyList<ListenerView> listeners = server.Listeners;

@@ -1,3 +1,4 @@
+using TcpLb.Configuration;
 using TcpLb.Model;
 
 namespace TcpLb.Balancing;
@@ -25,7 +26,7 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
         _random = random;
     }
 
-    public string Name => LoadBalancingPolicies.LeastConnections;
+    public string Name => BalancingPolicyNames.LeastConnections;
 
     public BackendState? Choose(PoolTier backends, in BalancingContext context)
     {

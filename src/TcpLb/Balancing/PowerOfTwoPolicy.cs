@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TcpLb.Configuration;
 using TcpLb.Model;
 
 namespace TcpLb.Balancing;
@@ -27,7 +28,7 @@ internal sealed class PowerOfTwoPolicy : ILoadBalancingPolicy
         _random = random;
     }
 
-    public string Name => LoadBalancingPolicies.PowerOfTwo;
+    public string Name => BalancingPolicyNames.PowerOfTwo;
 
     public BackendState? Choose(PoolTier backends, in BalancingContext context)
     {

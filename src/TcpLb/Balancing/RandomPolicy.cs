@@ -1,3 +1,4 @@
+using TcpLb.Configuration;
 using TcpLb.Model;
 
 namespace TcpLb.Balancing;
@@ -26,7 +27,7 @@ internal sealed class RandomPolicy : ILoadBalancingPolicy
         _random = random;
     }
 
-    public string Name => LoadBalancingPolicies.Random;
+    public string Name => BalancingPolicyNames.Random;
 
     public BackendState? Choose(PoolTier backends, in BalancingContext context)
     {

@@ -1,3 +1,4 @@
+using TcpLb.Configuration;
 using TcpLb.Model;
 
 namespace TcpLb.Balancing;
@@ -38,7 +39,7 @@ internal sealed class RoundRobinPolicy : ILoadBalancingPolicy
         _random = random;
     }
 
-    public string Name => LoadBalancingPolicies.RoundRobin;
+    public string Name => BalancingPolicyNames.RoundRobin;
 
     public BackendState? Choose(PoolTier backends, in BalancingContext context)
     {

@@ -1,3 +1,4 @@
+using TcpLb.Configuration;
 using TcpLb.Model;
 
 namespace TcpLb.Balancing;
@@ -27,7 +28,7 @@ internal sealed class SourceHashPolicy : ILoadBalancingPolicy
 
     private readonly TierCache<MaglevTable> _tables = new(MaglevTable.Build);
 
-    public string Name => LoadBalancingPolicies.SourceHash;
+    public string Name => BalancingPolicyNames.SourceHash;
 
     public BackendState? Choose(PoolTier backends, in BalancingContext context)
     {

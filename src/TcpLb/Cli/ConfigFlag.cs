@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using TcpLb.Configuration.File;
 
 namespace TcpLb.Cli;
@@ -11,25 +10,26 @@ internal static class ConfigFlag
     {
         Description = $"Every setting from this YAML (.yaml, .yml) or JSON (.json) file; {ConfigFile.EnvironmentPrefix}LISTENERS__0__BALANCE-style " +
             $"environment variables override it. Default: ./{ConfigFile.DefaultName} when no other flag is given.",
+        HelpName = "FILE",
     };
 
     /// <summary>
-    /// Where <c>tcplb run</c>'s settings come from: the file in <paramref name="path"/> (given, or
-    /// <c>tcplb.yaml</c> when no flag at all was given), or the flags (path null). Returns the exit code (2)
-    /// with a one-line <paramref name="refusal"/> when the command line mixes both, or names nothing that exists.
+    /// Where <c>tcplb run</c>'s settings come from: the file in <paramref name="path"/> (given, or <c>tcplb.yaml</c> when
+    /// no flag at all was given), or the flags (path null). <paramref name="given"/> are the setting flags given, which a
+    /// file cannot go with. Returns the exit code (2) with a one-line <paramref name="refusal"/> when the command line
+    /// mixes both, or names nothing that exists.
     /// </summary>
-    public static int? Choose(ParseResult parsed, Option<string?> config, IEnumerable<Option> settingFlags, out string? path, out string? refusal)
+    public static int? Choose(ParseResult parsed, Option<string?> config, IReadOnlyList<string> given, out string? path, out string? refusal)
     {
         path = parsed.GetValue(config);
         refusal = null;
-        string[] given = [.. settingFlags.Where(option => parsed.GetResult(option) is OptionResult { Implicit: false }).Select(option => option.Name)];
-        if (path is not null && given.Length > 0)
+        if (path is not null && given.Count > 0)
         {
             refusal = $"--config: the file holds every setting; remove {string.Join(", ", given)} (or override the file with {ConfigFile.EnvironmentPrefix}... environment variables)";
             return 2;
         }
 
-        if (path is null && given.Length == 0)
+        if (path is null && given.Count == 0)
         {
             if (!System.IO.File.Exists(ConfigFile.DefaultName))
             {

@@ -11,28 +11,29 @@ internal static class DemoCommand
 {
     public static Command Build()
     {
-        Option<IPEndPoint[]> listen = Flags.Many<IPEndPoint>("--listen", "Where TcpLb listens. Default 127.0.0.1:8080.", CommandLineValues.TryParseListenEndPoint);
-        var observability = new ObservabilityFlags();
-        var command = new Command("demo", "Run TcpLb on 127.0.0.1:8080 in front of a built-in demo router that shows your address and echoes WebSockets.")
-        {
-            listen,
-        };
-        foreach (Option option in observability.All)
+        // The demo's own flags are the run command's, as declared by the settings: --listen, and those of the logs and the admin endpoint.
+        var demo = new ListenerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 8080)], Backends = [], SendProxy = ProxySendMode.V2 };
+        var listen = new FlagSet<ListenerOptions>(ListenerOptions.Settings.Flags(demo).Where(flag => flag.Name == "--listen"));
+        var observability = new FlagSet<TcpLbOptions>(TcpLbOptions.Settings.Flags(new TcpLbOptions { Listeners = [] }).Where(flag => flag.OverridesFile));
+        var command = new Command("demo", "Run TcpLb on 127.0.0.1:8080 in front of a built-in demo router that shows your address and echoes WebSockets.");
+        foreach (Option option in listen.Options.Concat(observability.Options))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            IPEndPoint[] endPoints = parsed.GetValue(listen) is { Length: > 0 } given ? given : [new IPEndPoint(IPAddress.Loopback, 8080)];
             (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken).ConfigureAwait(false);
             await using (router.ConfigureAwait(false))
             {
-                var options = new ListenerOptions { Listen = endPoints, Backends = [new BackendOptions { Address = routerEndPoint }], SendProxy = ProxySendMode.V2 };
-                TcpLbOptions process = observability.Apply(new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) }, parsed);
-                Console.WriteLine(Banner(endPoints[0], routerEndPoint, process.Admin));
+                ListenerOptions options = listen.Apply(parsed, demo with { Backends = [new BackendOptions { Address = routerEndPoint }] });
+                TcpLbOptions process = observability.Apply(parsed, new TcpLbOptions { Listeners = [options], DrainTimeout = TimeSpan.FromSeconds(5) });
+                // What to try is printed once TcpLb accepts: a demo that cannot listen says so, and how to move it, instead.
                 // The demo serves the admin endpoint too, but a taken port only costs the demo its /metrics: it runs on.
-                return await RunCommand.RunAsync(process, cancellationToken, adminOptional: true).ConfigureAwait(false);
+                return await RunCommand.RunAsync(process, cancellationToken, adminOptional: true,
+                    started: () => Console.WriteLine(Banner(options.Listen[0], routerEndPoint, process.Admin)),
+                    listenHint: failed => $"; give the demo another address: tcplb demo --listen {new IPEndPoint(failed.Address.Address, failed.Address.Port is 0 or 65535 ? 8081 : failed.Address.Port + 1)}")
+                    .ConfigureAwait(false);
             }
         });
         return command;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using TcpLb.Admin;
+using TcpLb.Configuration.Settings;
 
 namespace TcpLb.Cli;
 
@@ -18,7 +19,7 @@ internal static class StatusCommand
             DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 9100),
             CustomParser = result =>
             {
-                if (CommandLineValues.TryParseListenEndPoint(result.Tokens[0].Value, out IPEndPoint? endPoint, out string error) && endPoint.Port != 0)
+                if (SettingValues.ListenEndPoint.TryParse(result.Tokens[0].Value, out IPEndPoint? endPoint, out string error) && endPoint.Port != 0)
                 {
                     return endPoint;
                 }

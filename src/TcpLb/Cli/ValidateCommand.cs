@@ -5,7 +5,7 @@ using TcpLb.Configuration.File;
 namespace TcpLb.Cli;
 
 /// <summary>
-/// <c>tcplb validate --config FILE</c> (as <c>nginx -t</c>): loads the file exactly as <c>tcplb run</c> and a
+/// <c>tcplb validate FILE</c> or <c>tcplb validate --config FILE</c> (as <c>nginx -t -c FILE</c>): loads the file exactly as <c>tcplb run</c> and a
 /// reload would, and prints every problem, one line each with its path in the file (exit code 1), or a one-line
 /// summary (exit code 0).
 /// </summary>
@@ -14,10 +14,17 @@ internal static class ValidateCommand
     public static Command Build()
     {
         Option<string?> config = ConfigFlag.Build();
-        var command = new Command("validate", $"Check a config file (default ./{ConfigFile.DefaultName}) and report every problem, with its path in the file.") { config };
+        Argument<string?> file = new("FILE") { Arity = ArgumentArity.ZeroOrOne, Description = "The file to check, as with --config FILE (nginx -t -c FILE)." };
+        var command = new Command("validate", $"Check a config file (default ./{ConfigFile.DefaultName}) and report every problem, with its path in the file.") { file, config };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            string path = parsed.GetValue(config) ?? ConfigFile.DefaultName;
+            if (parsed.GetValue(file) is not null && parsed.GetValue(config) is not null)
+            {
+                await Console.Error.WriteLineAsync("tcplb: validate: give the file once, as FILE or as --config FILE").ConfigureAwait(false);
+                return 2;
+            }
+
+            string path = parsed.GetValue(file) ?? parsed.GetValue(config) ?? ConfigFile.DefaultName;
             ConfigLoadResult loaded = ConfigFile.Load(path);
             if (!loaded.IsValid)
             {

@@ -1,4 +1,6 @@
 using System.Net;
+using TcpLb.Configuration.Settings;
+using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.AdminOptions>;
 
 namespace TcpLb.Configuration;
 
@@ -10,4 +12,11 @@ internal sealed record AdminOptions
 
     /// <summary>Off: no admin endpoint at all.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>The settings under <c>admin</c>; <c>--admin-listen</c> (<see cref="TcpLbOptions.Settings"/>) sets both.</summary>
+    public static SettingSet<AdminOptions> Settings { get; } = new(
+        Value("listen", SettingValues.ListenEndPoint, o => o.Listen, (o, v) => o with { Listen = v },
+            help: "Where the admin endpoint listens.", reload: ReloadEffect.Restart),
+        Value("enabled", SettingValues.Bool, o => o.Enabled, (o, v) => o with { Enabled = v },
+            help: "Off: no admin endpoint at all.", reload: ReloadEffect.Restart));
 }

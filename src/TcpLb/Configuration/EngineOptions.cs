@@ -3,6 +3,9 @@ namespace TcpLb.Configuration;
 /// <summary>The engine and how many event loops it runs (process-wide: every listener shares them).</summary>
 internal sealed record EngineOptions
 {
+    /// <summary>The most event loops <c>threads</c> takes.</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary><c>--engine</c>: <c>auto</c> is epoll on Linux, sockets elsewhere.</summary>
     public EngineKind Kind { get; init; } = EngineKind.Auto;
 

@@ -1,3 +1,6 @@
+using TcpLb.Configuration.Settings;
+using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.HealthCheckOptions>;
+
 namespace TcpLb.Configuration;
 
 /// <summary>Active health checks of a pool's backends, with HAProxy's names and sensible defaults.</summary>
@@ -40,4 +43,30 @@ internal sealed record HealthCheckOptions
     /// router that listens with <c>proxy_protocol</c> refuses a connection without one. Null = as the pool sends.
     /// </summary>
     public ProxySendMode? SendProxy { get; init; }
+
+    /// <summary>The settings under <c>healthCheck</c>, and their <c>tcplb run</c> flags.</summary>
+    public static SettingSet<HealthCheckOptions> Settings { get; } = new(
+        Value("kind", SettingWords.HealthCheck, o => o.Kind, (o, v) => o with { Kind = v },
+            flag: "--health-check", help: "Active checks: none, tcp (connect) or http (GET --health-path)."),
+        Value("path", SettingValues.Text("PATH").Where(path => path.StartsWith('/') && !path.Any(char.IsWhiteSpace) ? null : $"'{path}' is not a path: it starts with / and has no spaces"),
+            o => o.HttpPath, (o, v) => o with { HttpPath = v },
+            flag: "--health-path", help: "HTTP checks: the path requested."),
+        Value("interval", SettingValues.Duration, o => o.Interval, (o, v) => o with { Interval = v },
+            flag: "--health-interval", help: "Time between checks of a backend (jittered)."),
+        Value("timeout", SettingValues.Duration, o => o.Timeout, (o, v) => o with { Timeout = v },
+            flag: "--health-timeout", help: "How long one check may take."),
+        Value("rise", SettingValues.Count(1), o => o.Rise, (o, v) => o with { Rise = v },
+            flag: "--health-rise", help: "Successes in a row that bring a backend up."),
+        Value("fall", SettingValues.Count(1), o => o.Fall, (o, v) => o with { Fall = v },
+            flag: "--health-fall", help: "Failures in a row that take a backend down."),
+        Value("port", SettingValues.Count(0, 65535, noun: "a port "), o => o.Port, (o, v) => o with { Port = v },
+            flag: "--health-port", help: "Check this port instead of the backend's, without a PROXY header (the Deis router's 9090). 0 = the backend's."),
+        Value("sendProxy", SettingValues.OrNull(SettingWords.SendProxy, "(as sendProxy)"), o => o.SendProxy, (o, v) => o with { SendProxy = v },
+            flag: "--health-send-proxy", help: "Header checks send first: v2 (LOCAL), v1 (UNKNOWN) or off. Default: as --send-proxy."),
+        Value("jitter", SettingValues.Fraction, o => o.Jitter, (o, v) => o with { Jitter = v },
+            help: "Each interval is drawn within this fraction of it, so checks do not align."),
+        Value("expectStatusMin", SettingValues.Integer, o => o.ExpectStatusMin, (o, v) => o with { ExpectStatusMin = v },
+            help: "HTTP checks: the lowest status that passes."),
+        Value("expectStatusMax", SettingValues.Integer, o => o.ExpectStatusMax, (o, v) => o with { ExpectStatusMax = v },
+            help: "HTTP checks: the highest status that passes."));
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using TcpLb.Configuration.Settings;
+using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.LoggingOptions>;
 
 namespace TcpLb.Configuration;
 
@@ -13,24 +15,15 @@ internal sealed record LoggingOptions
 
     /// <summary>One line per closed connection (client, listener, backend, bytes, duration, how it ended).</summary>
     public bool AccessLog { get; init; } = true;
-}
 
-/// <summary>The timestamps every log line starts with, the same in every writer of the console.</summary>
-internal static class LogTimestamps
-{
-    /// <summary>Plain lines: local time, as people read it.</summary>
-    public const string Plain = "yyyy-MM-ddTHH:mm:ss.fff";
-
-    /// <summary>JSON lines: UTC, as log shippers expect.</summary>
-    public const string Json = "yyyy-MM-ddTHH:mm:ss.fffZ";
-}
-
-/// <summary>The console log format.</summary>
-internal enum LogFormat
-{
-    /// <summary>One human-readable line per event.</summary>
-    Plain,
-
-    /// <summary>One JSON object per line, for log shippers.</summary>
-    Json,
+    /// <summary>The settings under <c>logging</c>, read once at start; the format and access-log flags may also adjust a config file.</summary>
+    public static SettingSet<LoggingOptions> Settings { get; } = new(
+        Value("level", SettingWords.LogLevel, o => o.Level, (o, v) => o with { Level = v },
+            flag: "--log-level", help: "The least severe log level written.", reload: ReloadEffect.Restart),
+        Value("format", SettingWords.LogFormat, o => o.Format, (o, v) => o with { Format = v },
+            flag: "--log-format", help: "Console log format: plain (one line per event) or json (one JSON object per line).",
+            reload: ReloadEffect.Restart, overridesFile: true),
+        Value("accessLog", SettingValues.OnOff, o => o.AccessLog, (o, v) => o with { AccessLog = v },
+            flag: "--access-log", help: "One line per closed connection, on the TcpLb.Access log category.",
+            reload: ReloadEffect.Restart, overridesFile: true));
 }

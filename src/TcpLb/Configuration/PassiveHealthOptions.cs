@@ -1,3 +1,6 @@
+using TcpLb.Configuration.Settings;
+using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.PassiveHealthOptions>;
+
 namespace TcpLb.Configuration;
 
 /// <summary>
@@ -17,4 +20,15 @@ internal sealed record PassiveHealthOptions
 
     /// <summary>The longest ejection.</summary>
     public TimeSpan MaxEjection { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The settings under <c>passiveHealth</c>, and their <c>tcplb run</c> flags.</summary>
+    public static SettingSet<PassiveHealthOptions> Settings { get; } = new(
+        Value("failures", SettingValues.Count(0), o => o.ConsecutiveFailures, (o, v) => o with { ConsecutiveFailures = v },
+            flag: "--passive-failures", help: "Connect failures or resets in a row that eject a backend. 0 = no passive checks."),
+        Value("window", SettingValues.Duration, o => o.Window, (o, v) => o with { Window = v },
+            help: "Failures count as in a row only this close to each other."),
+        Value("ejection", SettingValues.Duration, o => o.BaseEjection, (o, v) => o with { BaseEjection = v },
+            flag: "--passive-ejection", help: "First ejection's length; it doubles while the backend keeps failing."),
+        Value("maxEjection", SettingValues.Duration, o => o.MaxEjection, (o, v) => o with { MaxEjection = v },
+            help: "The longest ejection."));
 }

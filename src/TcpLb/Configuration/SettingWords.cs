@@ -1,54 +1,34 @@
 using Microsoft.Extensions.Logging;
+using TcpLb.Configuration.Settings;
 
 namespace TcpLb.Configuration;
 
 /// <summary>
 /// The words settings take, shared by the flags (<c>--send-proxy v2</c>) and the config file
-/// (<c>sendProxy: v2</c>), so both accept exactly the same spelling.
+/// (<c>sendProxy: v2</c>): both accept exactly these, in any case, and <c>--help</c> lists them.
 /// </summary>
 internal static class SettingWords
 {
-    public static IReadOnlyList<(string Word, ProxySendMode Value)> SendProxy { get; } =
-        [("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off)];
+    public static SettingValue<ProxySendMode> SendProxy { get; } =
+        SettingValues.Words(("v1", ProxySendMode.V1), ("v2", ProxySendMode.V2), ("off", ProxySendMode.Off));
 
-    public static IReadOnlyList<(string Word, ConnectMode Value)> Connect { get; } =
-        [("on-first-bytes", ConnectMode.OnFirstBytes), ("on-accept", ConnectMode.OnAccept)];
+    public static SettingValue<ConnectMode> Connect { get; } =
+        SettingValues.Words(("on-first-bytes", ConnectMode.OnFirstBytes), ("on-accept", ConnectMode.OnAccept));
 
-    public static IReadOnlyList<(string Word, HealthCheckKind Value)> HealthCheck { get; } =
-        [("none", HealthCheckKind.None), ("tcp", HealthCheckKind.Tcp), ("http", HealthCheckKind.Http)];
+    public static SettingValue<HealthCheckKind> HealthCheck { get; } =
+        SettingValues.Words(("none", HealthCheckKind.None), ("tcp", HealthCheckKind.Tcp), ("http", HealthCheckKind.Http));
 
-    public static IReadOnlyList<(string Word, LogLevel Value)> LogLevel { get; } =
-    [
+    public static SettingValue<LogLevel> LogLevel { get; } = SettingValues.Words(
         ("trace", Microsoft.Extensions.Logging.LogLevel.Trace), ("debug", Microsoft.Extensions.Logging.LogLevel.Debug),
         ("information", Microsoft.Extensions.Logging.LogLevel.Information), ("warning", Microsoft.Extensions.Logging.LogLevel.Warning),
-        ("error", Microsoft.Extensions.Logging.LogLevel.Error),
-    ];
+        ("error", Microsoft.Extensions.Logging.LogLevel.Error));
 
-    public static IReadOnlyList<(string Word, EngineKind Value)> Engine { get; } =
-        [("auto", EngineKind.Auto), ("epoll", EngineKind.Epoll), ("sockets", EngineKind.Sockets)];
+    public static SettingValue<LogFormat> LogFormat { get; } =
+        SettingValues.Words(("plain", Configuration.LogFormat.Plain), ("json", Configuration.LogFormat.Json));
 
-    public static IReadOnlyList<(string Word, LogFormat Value)> LogFormat { get; } =
-        [("plain", Configuration.LogFormat.Plain), ("json", Configuration.LogFormat.Json)];
+    public static SettingValue<EngineKind> Engine { get; } =
+        SettingValues.Words(("auto", EngineKind.Auto), ("epoll", EngineKind.Epoll), ("sockets", EngineKind.Sockets));
 
-    /// <summary>The word for <paramref name="value"/> (for the example file and messages).</summary>
-    public static string WordOf<T>(IReadOnlyList<(string Word, T Value)> words, T value) =>
-        words.First(pair => EqualityComparer<T>.Default.Equals(pair.Value, value)).Word;
-
-    /// <summary>Case-insensitive, as the flags always were; the error lists the words in order.</summary>
-    public static bool TryParse<T>(IReadOnlyList<(string Word, T Value)> words, string text, out T value, out string error)
-    {
-        foreach ((string word, T candidate) in words)
-        {
-            if (string.Equals(word, text, StringComparison.OrdinalIgnoreCase))
-            {
-                value = candidate;
-                error = string.Empty;
-                return true;
-            }
-        }
-
-        value = default!;
-        error = $"'{text}' is not one of {string.Join(", ", words.Select(pair => pair.Word))}";
-        return false;
-    }
+    /// <summary>The balancing policies by name (<see cref="BalancingPolicyNames"/>).</summary>
+    public static SettingValue<string> Balance { get; } = SettingValues.Words(BalancingPolicyNames.All);
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
-using TcpLb.Forwarding;
 
 namespace TcpLb.Diagnostics;
 
@@ -17,26 +16,29 @@ internal sealed class AccessLogProvider : ILoggerProvider
 {
     private readonly BatchedLineWriter _writer;
     private readonly LogFormat _format;
+    private readonly TimeProvider _time;
 
-    public AccessLogProvider(BatchedLineWriter writer, LogFormat format)
+    /// <param name="time">The clock the lines' timestamps read (local time for plain lines, UTC for JSON).</param>
+    public AccessLogProvider(BatchedLineWriter writer, LogFormat format, TimeProvider time)
     {
         _writer = writer;
         _format = format;
+        _time = time;
     }
 
     public ILogger CreateLogger(string categoryName) =>
-        categoryName == AccessLog.Category ? new AccessLogger(_writer, _format) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        categoryName == AccessLog.Category ? new AccessLogger(_writer, _format, _time) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>Writes what is still queued (the host disposes its logger providers last, when it stops).</summary>
     public void Dispose() => _writer.Dispose();
 
-    private sealed class AccessLogger(BatchedLineWriter writer, LogFormat format) : ILogger
+    private sealed class AccessLogger(BatchedLineWriter writer, LogFormat format, TimeProvider time) : ILogger
     {
         [ThreadStatic]
-        private static ArrayBufferWriter<byte>? t_line;
+        private static ArrayBufferWriter<byte>? s_line;
 
         [ThreadStatic]
-        private static Utf8JsonWriter? t_json;
+        private static Utf8JsonWriter? s_json;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -51,37 +53,37 @@ internal sealed class AccessLogProvider : ILoggerProvider
             }
 
             string message = formatter(state, exception);
-            ArrayBufferWriter<byte> line = t_line ??= new ArrayBufferWriter<byte>(512);
+            ArrayBufferWriter<byte> line = s_line ??= new ArrayBufferWriter<byte>(512);
             line.ResetWrittenCount();
             if (format == LogFormat.Json)
             {
-                WriteJson(line, logLevel, eventId, state, message);
+                WriteJson(line, time.GetUtcNow(), logLevel, eventId, state, message);
             }
             else
             {
-                WritePlain(line, logLevel, eventId, message);
+                WritePlain(line, time.GetLocalNow(), logLevel, eventId, message);
             }
 
             writer.WriteLine(line.WrittenSpan);
         }
 
         // As the simple console formatter writes a single line: "2026-11-25T16:20:03.454 info: TcpLb.Access[110] client=...".
-        private static void WritePlain(ArrayBufferWriter<byte> line, LogLevel level, EventId eventId, string message)
+        private static void WritePlain(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, string message)
         {
             Span<byte> target = line.GetSpan(64 + (message.Length * 3));
-            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{DateTime.Now.ToString(LogTimestamps.Plain, CultureInfo.InvariantCulture)} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
+            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{now.ToString(LogTimestamps.Plain, CultureInfo.InvariantCulture)} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
             {
                 line.Advance(written);
             }
         }
 
         // As the JSON console formatter writes an entry: the message, and the state's named values under "State".
-        private static void WriteJson<TState>(ArrayBufferWriter<byte> line, LogLevel level, EventId eventId, TState state, string message)
+        private static void WriteJson<TState>(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, TState state, string message)
         {
-            Utf8JsonWriter json = t_json ??= new Utf8JsonWriter(line);
+            Utf8JsonWriter json = s_json ??= new Utf8JsonWriter(line);
             json.Reset(line);
             json.WriteStartObject();
-            json.WriteString("Timestamp", DateTime.UtcNow.ToString(LogTimestamps.Json, CultureInfo.InvariantCulture));
+            json.WriteString("Timestamp", now.ToString(LogTimestamps.Json, CultureInfo.InvariantCulture));
             json.WriteNumber("EventId", eventId.Id);
             json.WriteString("LogLevel", level.ToString());
             json.WriteString("Category", AccessLog.Category);

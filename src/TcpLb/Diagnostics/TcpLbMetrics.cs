@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using TcpLb.Balancing;
 using TcpLb.Model;
 
 namespace TcpLb.Diagnostics;

@@ -10,12 +10,6 @@ namespace TcpLb.Discovery;
 /// </summary>
 internal static class DiscoveredBackends
 {
-    /// <summary>HAProxy's weight range, which <see cref="BackendOptions.Weight"/> follows.</summary>
-    public const int MinWeight = 1;
-
-    /// <inheritdoc cref="MinWeight"/>
-    public const int MaxWeight = 256;
-
     // The address is always replaced; this one only satisfies `required` when no template is configured.
     private static readonly BackendOptions s_defaultTemplate = new() { Address = new IPEndPoint(IPAddress.None, 0) };
 
@@ -52,7 +46,7 @@ internal static class DiscoveredBackends
             select settings with
             {
                 Address = new IPEndPoint(address, target.Port),
-                Weight = Math.Clamp(target.Weight, MinWeight, MaxWeight),
+                Weight = Math.Clamp(target.Weight, BackendOptions.MinWeight, BackendOptions.MaxWeight),
                 Backup = settings.Backup || target.Priority != primaryPriority,
             };
         return Ordered(backends);

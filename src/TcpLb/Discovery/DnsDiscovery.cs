@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
-using TcpLb.Model;
 
 namespace TcpLb.Discovery;
 

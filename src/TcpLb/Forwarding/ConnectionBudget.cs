@@ -11,7 +11,7 @@ namespace TcpLb.Forwarding;
 internal sealed partial class ConnectionBudget
 #pragma warning restore CA1001
 {
-    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_warningInterval = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _slots;
     private readonly string _what;
     private readonly TimeProvider _time;
@@ -39,7 +39,7 @@ internal sealed partial class ConnectionBudget
 
         long now = _time.GetTimestamp();
         long last = Interlocked.Read(ref _lastWarning);
-        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= WarningInterval) && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= s_warningInterval) && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
         {
             Full(_logger, Max, _what);
         }

@@ -125,6 +125,13 @@ internal sealed class ConnectionHandler
     /// <summary>Something unexpected ended a connection (a bug, not a peer): one log line with the exception.</summary>
     public void Unexpected(IPEndPoint peer, Exception exception) => ForwardingLog.Unexpected(_logger, peer, exception);
 
+    /// <summary>
+    /// TCP keepalive (<c>tcpKeepalive</c>) for the client's socket at accept and the backend's at dial: the kernel probes a
+    /// peer silent this many seconds, so one that vanished is found before the idle timeouts; interval and count stay the
+    /// kernel's. 0: off.
+    /// </summary>
+    public int KeepaliveSeconds => (int)Options.TcpKeepalive.TotalSeconds;
+
     /// <summary>Balancing sees the client as reported (after PROXY), so source-hash follows the real client.</summary>
     public static ulong ClientHash(in ProxyHeader reported, IPAddress peer) =>
         reported.DescribesTcpConnection ? ClientAddressHash.Of(reported.SourceAddress) : ClientAddressHash.Of(peer);

@@ -16,7 +16,7 @@ internal sealed class ConnectionWatchdog : IDisposable, IPumpObserver
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
 
-    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+    private static readonly TimeSpan s_maxTimerWait = TimeSpan.FromDays(1);
 
     public ConnectionWatchdog(ProxiedConnection connection, TimeoutOptions timeouts, TimeProvider time)
     {
@@ -45,7 +45,7 @@ internal sealed class ConnectionWatchdog : IDisposable, IPumpObserver
             // Timers take at most ~49 days; a longer wait simply checks again after a day.
             try
             {
-                _timer.Change(next < MaxTimerWait ? next : MaxTimerWait, Timeout.InfiniteTimeSpan);
+                _timer.Change(next < s_maxTimerWait ? next : s_maxTimerWait, Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {

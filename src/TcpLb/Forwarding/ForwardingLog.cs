@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TcpLb.Forwarding;
 
-/// <summary>The forwarding path's log lines: one per event that matters, never one per read (the close line is <see cref="AccessLog"/>).</summary>
+/// <summary>The forwarding path's log lines: one per event that matters, never one per read (the close line is <see cref="Diagnostics.AccessLog"/>).</summary>
 internal static partial class ForwardingLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Connect to backend {Backend} for client {Client} failed: {Reason}; trying the next backend")]

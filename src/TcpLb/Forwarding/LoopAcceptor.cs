@@ -12,7 +12,7 @@ namespace TcpLb.Forwarding;
 internal sealed partial class LoopAcceptor : LoopTarget
 {
     private const int AcceptsPerEvent = 64;
-    private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_backoff = TimeSpan.FromMilliseconds(100);
 
     private readonly EventLoop _loop;
     private readonly int _fd;
@@ -110,7 +110,7 @@ internal sealed partial class LoopAcceptor : LoopTarget
                 // Out of descriptors (EMFILE, ENFILE) or kernel memory: stop watching for a moment instead of spinning.
                 AcceptFailedLog(_logger, _endPoint, errno);
                 Unwatch();
-                _loop.Timers.Schedule(this, _loop.After(Backoff));
+                _loop.Timers.Schedule(this, _loop.After(s_backoff));
                 return false;
         }
     }

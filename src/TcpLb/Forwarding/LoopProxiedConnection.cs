@@ -86,6 +86,11 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
             return;
         }
 
+        if (_handler.KeepaliveSeconds > 0)
+        {
+            SetClientKeepalive(_handler.KeepaliveSeconds);
+        }
+
         ClientSource source = _handler.Options.AcceptProxyFrom.Count == 0 ? ClientSource.Direct : _handler.Classify(ClientEndPoint);
         switch (source)
         {
@@ -338,6 +343,11 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         {
             DialFailed(ErrnoName(errno));
             return;
+        }
+
+        if (_handler.KeepaliveSeconds > 0)
+        {
+            SetBackendKeepalive(_handler.KeepaliveSeconds);
         }
 
         Loop.Timers.Schedule(this, Loop.After(_handler.Connector.ConnectTimeout));

@@ -21,6 +21,7 @@ internal static class SocketsConnectionFlow
         try
         {
             client.NoDelay = true;
+            EnableKeepalive(handler, client);
             connection = new ProxiedConnection(client, handler.Listener, handler.Time);
         }
         catch (SocketException)
@@ -57,6 +58,7 @@ internal static class SocketsConnectionFlow
                 return;
             }
 
+            EnableKeepalive(handler, socket);
             if (connection.AttachBackend(socket))
             {
                 connection.Phase = ConnectionPhase.Established;
@@ -137,6 +139,15 @@ internal static class SocketsConnectionFlow
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
             return true; // a server-speaks-first protocol: dial without client bytes
+        }
+    }
+
+    private static void EnableKeepalive(ConnectionHandler handler, Socket socket)
+    {
+        if (handler.KeepaliveSeconds > 0)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, handler.KeepaliveSeconds);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Model;
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -123,43 +122,20 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         {
             changes = await _server.ReloadAsync(options.Listeners, cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException exception)
+        catch (ListenAddressException exception)
         {
-            ReloadRefused(_logger, number, trigger, $"cannot listen: {exception.Message}; the running configuration stays");
+            ReloadRefused(_logger, number, trigger, $"{exception.Message}; the running configuration stays");
             Reloaded?.Invoke(false);
             return false;
         }
 
         TcpLbOptions previous = Current;
         Volatile.Write(ref _current, options);
-        List<string> all = [.. changes, .. RestartOnly(previous, options)];
+        // Process-wide settings are read once at start: the line says so rather than pretend they changed.
+        List<string> all = [.. changes, .. TcpLbOptions.Settings.Changes(previous, options).Select(change => change.ToString())];
         ReloadApplied(_logger, number, trigger, all.Count == 0 ? "no change" : string.Join("; ", all));
         Reloaded?.Invoke(true);
         return true;
-    }
-
-    // Process-wide settings are read once at start; say so rather than pretend they changed.
-    private static IEnumerable<string> RestartOnly(TcpLbOptions previous, TcpLbOptions next)
-    {
-        if (previous.DrainTimeout != next.DrainTimeout)
-        {
-            yield return "drainTimeout changed: takes effect on restart";
-        }
-
-        if (previous.Logging != next.Logging)
-        {
-            yield return "logging changed: takes effect on restart";
-        }
-
-        if (previous.Admin != next.Admin)
-        {
-            yield return "admin changed: takes effect on restart";
-        }
-
-        if (previous.Engine != next.Engine)
-        {
-            yield return $"engine changed ({previous.Engine.Kind} x{previous.Engine.Threads} -> {next.Engine.Kind} x{next.Engine.Threads}): takes effect on restart";
-        }
     }
 
     private void FileChanged()

@@ -22,7 +22,7 @@ internal sealed class ListenerContext(TimeProvider time, ILoggerFactory loggers,
     public TcpLbMetrics Metrics { get; } = metrics;
 
     /// <summary>The access log: its own category, so it can be switched off or routed apart.</summary>
-    public ILogger AccessLog { get; } = loggers.CreateLogger(Forwarding.AccessLog.Category);
+    public ILogger AccessLog { get; } = loggers.CreateLogger(Diagnostics.AccessLog.Category);
 
     public ConnectionBudget ProcessBudget { get; } = processBudget;
 

@@ -4,7 +4,6 @@ using TcpLb.Configuration;
 using TcpLb.Discovery;
 using TcpLb.Forwarding;
 using TcpLb.Health;
-using TcpLb.Model;
 
 namespace TcpLb.Hosting;
 
@@ -63,22 +62,20 @@ internal sealed class RunningListener : IAsyncDisposable
     }
 
     /// <summary>
-    /// Applies <paramref name="options"/> (same listener, other settings) to new connections. Returns what changed,
-    /// for the reload's log line, or an empty list when nothing did.
+    /// Applies <paramref name="options"/> (same listener, other settings) to new connections. Returns what changed, from
+    /// what to what (<c>timeouts.connect 5s -> 2s</c>), for the reload's log line, or an empty list when nothing did.
     /// </summary>
     public async Task<IReadOnlyList<string>> ReconfigureAsync(ListenerOptions options, CancellationToken cancellationToken)
     {
         ListenerOptions old = Options;
-        var changes = new List<string>();
         if (SameSettings(old, options))
         {
-            return changes;
+            return [];
         }
 
         if (old.Balance != options.Balance)
         {
             Pool.SetPolicy(CreatePolicy(options.Balance));
-            changes.Add($"balance {old.Balance} -> {options.Balance}");
         }
 
         // With DNS discovery the members are the static backends plus what DNS found; keep the found ones until it answers again.
@@ -87,7 +84,6 @@ internal sealed class RunningListener : IAsyncDisposable
         IEnumerable<BackendOptions> discovered = old.Discovery is not null && options.Discovery is not null
             ? Pool.Current.Primaries.Backends.Concat(Pool.Current.Backups.Backends).Where(b => !oldStatic.Contains(b.Address)).Select(b => b.Options)
             : [];
-        changes.AddRange(DescribeBackendChanges(old.Backends, options.Backends));
         Pool.SetBackends([.. options.Backends, .. discovered]);
         Pool.PruneDrained();
 
@@ -130,19 +126,13 @@ internal sealed class RunningListener : IAsyncDisposable
             {
                 await _discovery.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            if (old.Discovery != options.Discovery)
-            {
-                changes.Add(options.Discovery is { } dns ? $"dns {dns.Name}" : "dns off");
-            }
         }
 
         // Same limit: the new handler shares the budget the open connections hold slots in; a new limit starts afresh.
         ConnectionBudget? listenerBudget = old.MaxConnections == options.MaxConnections ? _handler.Admission.ListenerBudget : null;
         Options = options;
         Volatile.Write(ref _handler, CreateHandler(options, listenerBudget));
-        changes.AddRange(DescribeListenerChanges(old, options));
-        return changes;
+        return [.. ListenerOptions.Settings.Changes(old, options).Select(change => change.ToString())];
     }
 
     /// <summary>Stops health checks and DNS discovery (the listener is removed or the process stops); connections go on.</summary>
@@ -162,7 +152,7 @@ internal sealed class RunningListener : IAsyncDisposable
     private static ILoadBalancingPolicy CreatePolicy(string name) =>
         LoadBalancingPolicies.TryCreate(name, Random.Shared, out ILoadBalancingPolicy? policy)
             ? policy
-            : throw new ArgumentException($"unknown balancing policy '{name}'; use one of {string.Join(", ", LoadBalancingPolicies.Names)}");
+            : throw new ArgumentException($"unknown balancing policy '{name}'; use one of {string.Join(", ", BalancingPolicyNames.All)}");
 
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> hold the same settings (records compare lists by reference).</summary>
     public static bool SameSettings(ListenerOptions a, ListenerOptions b) =>
@@ -200,39 +190,4 @@ internal sealed class RunningListener : IAsyncDisposable
     private DnsDiscovery? CreateDiscovery(ListenerOptions options) => options.Discovery is { } discovery
         ? new DnsDiscovery(discovery, options.Backends, Pool, _context.Resolver, _context.Time, _context.Loggers.CreateLogger<DnsDiscovery>())
         : null;
-
-    private static IEnumerable<string> DescribeBackendChanges(IReadOnlyList<BackendOptions> old, IReadOnlyList<BackendOptions> now)
-    {
-        var before = old.GroupBy(b => b.Address).ToDictionary(g => g.Key, g => g.First());
-        var after = now.GroupBy(b => b.Address).ToDictionary(g => g.Key, g => g.First());
-        foreach (BackendOptions added in after.Values.Where(b => !before.ContainsKey(b.Address)))
-        {
-            yield return $"+backend {added.Address}";
-        }
-
-        foreach (BackendOptions removed in before.Values.Where(b => !after.ContainsKey(b.Address)))
-        {
-            yield return $"-backend {removed.Address} (draining)";
-        }
-
-        foreach (BackendOptions changed in after.Values.Where(b => before.TryGetValue(b.Address, out BackendOptions? was) && was != b))
-        {
-            yield return $"~backend {changed.Address}";
-        }
-    }
-
-    private static IEnumerable<string> DescribeListenerChanges(ListenerOptions old, ListenerOptions now)
-    {
-        // The settings that only reach new connections, named as the config file names them.
-        (string Name, bool Changed)[] settings =
-        [
-            ("sendProxy", old.SendProxy != now.SendProxy || old.SendProxyCrc32C != now.SendProxyCrc32C),
-            ("acceptProxyFrom", !old.AcceptProxyFrom.SequenceEqual(now.AcceptProxyFrom) || old.AllowDirect != now.AllowDirect || old.ForwardTlvs != now.ForwardTlvs || old.MaxProxyHeaderLength != now.MaxProxyHeaderLength),
-            ("timeouts", old.Timeouts != now.Timeouts || old.Connect != now.Connect),
-            ("limits", old.Retries != now.Retries || old.MaxConnections != now.MaxConnections || old.MaxQueue != now.MaxQueue || old.QueueTimeout != now.QueueTimeout),
-            ("healthCheck", old.HealthCheck != now.HealthCheck),
-            ("passiveHealth", old.PassiveHealth != now.PassiveHealth),
-        ];
-        return settings.Where(setting => setting.Changed).Select(setting => setting.Name);
-    }
 }

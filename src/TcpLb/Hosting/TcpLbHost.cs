@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging.Console;
 using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
-using TcpLb.Forwarding;
 
 namespace TcpLb.Hosting;
 
@@ -14,7 +13,7 @@ namespace TcpLb.Hosting;
 internal static class TcpLbHost
 {
     /// <summary>How often the access log's gathered lines are written: often enough to tail, rarely enough to cost nothing.</summary>
-    private static readonly TimeSpan AccessLogFlushInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_accessLogFlushInterval = TimeSpan.FromMilliseconds(200);
 
     /// <param name="options">What to run.</param>
     /// <param name="extra">More services (tests).</param>
@@ -66,7 +65,7 @@ internal static class TcpLbHost
             logging.AddFilter<ConsoleLoggerProvider>(AccessLog.Category, LogLevel.None);
             // Made by a factory so that the container disposes it when the host goes: its last lines are written then.
             logging.Services.AddSingleton<ILoggerProvider>(_ =>
-                new AccessLogProvider(new BatchedLineWriter(Console.OpenStandardOutput(), AccessLogFlushInterval, TimeProvider.System), options.Format));
+                new AccessLogProvider(new BatchedLineWriter(Console.OpenStandardOutput(), s_accessLogFlushInterval, TimeProvider.System), options.Format, TimeProvider.System));
         }
         else
         {

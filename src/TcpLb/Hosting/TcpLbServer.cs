@@ -1,9 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpLb.Admin;
+using TcpLb.Balancing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
 using TcpLb.Forwarding;
-using TcpLb.Model;
+using TcpLb.Transport;
 
 namespace TcpLb.Hosting;
 
@@ -13,7 +16,7 @@ namespace TcpLb.Hosting;
 /// without closing a socket that stays or cutting a connection. Stop drains in Kestrel's order: stop accepting, let
 /// connections finish up to the drain time, reset the rest.
 /// </summary>
-internal sealed partial class TcpLbServer : IAsyncDisposable
+internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly ListenerContext _context;
@@ -86,7 +89,7 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
 
     /// <summary>
     /// Makes <paramref name="listeners"/> (already validated) the running configuration, all or nothing: the new
-    /// addresses are bound first, and if one cannot be, nothing changes and the <see cref="System.Net.Sockets.SocketException"/>
+    /// addresses are bound first, and if one cannot be, nothing changes and a <see cref="ListenAddressException"/> naming it
     /// propagates. A listener that shares an address with a running one is that listener reconfigured (its pool and
     /// its sockets stay); one that shares none is new; a running listener left without a match stops accepting and
     /// its connections drain. Returns what changed, one phrase each (empty when nothing did).
@@ -191,7 +194,10 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
             }
 
             ConnectionRegistry registry = _context.Registry;
-            Draining(_logger, registry.Count, drain.TotalSeconds);
+            if (registry.Count > 0 || _sockets.Count > 0)
+            {
+                Draining(_logger, registry.Count, drain.TotalSeconds); // not when a failed start stops a server that never accepted
+            }
 
             try
             {
@@ -235,7 +241,16 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         {
             foreach ((IPEndPoint endPoint, RunningListener target) in addresses)
             {
-                ListenerSocket socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger);
+                ListenerSocket socket;
+                try
+                {
+                    socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger);
+                }
+                catch (SocketException exception)
+                {
+                    throw new ListenAddressException(endPoint, exception); // the message names the address the socket does not
+                }
+
                 bound.Add(socket);
                 sockets.Add(endPoint, socket);
             }

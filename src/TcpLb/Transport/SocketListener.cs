@@ -31,7 +31,7 @@ internal sealed partial class SocketListener : IDisposable
     public static SocketListener Bind(IPEndPoint endPoint, TimeProvider time, ILogger logger)
     {
         // A socket systemd passed for this address is already bound and listening, maybe shared with the process we replace.
-        if (Hosting.SocketActivation.TakeListener(endPoint, logger) is { } inherited)
+        if (SocketActivation.TakeListener(endPoint, logger) is { } inherited)
         {
             return new SocketListener(inherited, time, logger);
         }
@@ -88,7 +88,7 @@ internal sealed partial class SocketListener : IDisposable
                 AcceptFailed(_logger, LocalEndPoint, exception.SocketErrorCode);
                 try
                 {
-                    await Task.Delay(AcceptBackoff, _time, stopping).ConfigureAwait(false);
+                    await Task.Delay(s_acceptBackoff, _time, stopping).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -104,7 +104,7 @@ internal sealed partial class SocketListener : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_acceptBackoff = TimeSpan.FromMilliseconds(100);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Accept on {Listener} failed with {Error}; retrying in 100 ms")]
     private static partial void AcceptFailed(ILogger logger, IPEndPoint listener, SocketError error);

@@ -15,8 +15,8 @@ namespace TcpLb.ProxyProtocol.Tests.Interop;
 /// </summary>
 public sealed class HaproxyInteropTests
 {
-    private static readonly IPAddress ClientAddress = IPAddress.Parse("127.0.0.2");
-    private static readonly byte[] Payload = Encoding.ASCII.GetBytes("hello through haproxy");
+    private static readonly IPAddress s_clientAddress = IPAddress.Parse("127.0.0.2");
+    private static readonly byte[] s_payload = Encoding.ASCII.GetBytes("hello through haproxy");
 
     [Fact]
     public async Task HAProxy_send_proxy_v1_parses_to_the_client_and_listener_endpoints()
@@ -84,20 +84,20 @@ public sealed class HaproxyInteropTests
             """, cancellationToken);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Bind(new IPEndPoint(ClientAddress, 0));
+        client.Bind(new IPEndPoint(s_clientAddress, 0));
         await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
         await using var stream = new NetworkStream(client, ownsSocket: false);
-        Task<(ProxyParseResult Result, ProxyHeader Header, byte[] Payload)> capture = backend.CaptureAsync(Payload.Length, cancellationToken);
+        Task<(ProxyParseResult Result, ProxyHeader Header, byte[] s_payload)> capture = backend.CaptureAsync(s_payload.Length, cancellationToken);
         if (certificate is null)
         {
-            await stream.WriteAsync(Payload, cancellationToken);
+            await stream.WriteAsync(s_payload, cancellationToken);
         }
         else
         {
             // Trust exactly the certificate this test made, nothing else.
             await using var ssl = new SslStream(stream, leaveInnerStreamOpen: true, (_, presented, _, _) => presented?.GetCertHashString() == certificate.Thumbprint);
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "example.test" }, cancellationToken);
-            await ssl.WriteAsync(Payload, cancellationToken);
+            await ssl.WriteAsync(s_payload, cancellationToken);
             await ssl.FlushAsync(cancellationToken);
         }
 
@@ -109,7 +109,7 @@ public sealed class HaproxyInteropTests
         Assert.Equal(client.LocalEndPoint, header.GetSourceEndPoint());
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), header.GetDestinationEndPoint());
         Assert.Equal(header.Length, result.BytesConsumed);
-        Assert.Equal(Payload, payload);
+        Assert.Equal(s_payload, payload);
         return header;
     }
 }

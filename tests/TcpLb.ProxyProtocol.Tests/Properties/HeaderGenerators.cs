@@ -19,11 +19,11 @@ public static class HeaderGenerators
         .Select(port => (ushort)port);
 
     /// <summary>Octets biased to the digit-count edges the v1 text form must get right.</summary>
-    private static readonly Gen<byte> Octet = Gen.Frequency(
+    private static readonly Gen<byte> s_octet = Gen.Frequency(
         (3, AnyByte),
         (1, Gen.Elements<byte>(0, 1, 9, 10, 99, 100, 127, 255)));
 
-    public static readonly Gen<ProxyAddress> IPv4 = Octet.ArrayOf(4).Select(bytes => ProxyAddress.FromBytes(bytes));
+    public static readonly Gen<ProxyAddress> IPv4 = s_octet.ArrayOf(4).Select(bytes => ProxyAddress.FromBytes(bytes));
 
     /// <summary>Groups biased to zero runs (the <c>::</c> of RFC 5952) and to 1-4 hex digits.</summary>
     public static readonly Gen<ushort> Group = Gen.Frequency(
@@ -44,7 +44,7 @@ public static class HeaderGenerators
     /// <summary>Drawn separately for source and destination, so a third of pairs mix families.</summary>
     public static readonly Gen<ProxyAddress> Address = Gen.Frequency((3, IPv4), (3, IPv6), (2, IPv4MappedIPv6));
 
-    private static readonly byte[] RegisteredTypes =
+    private static readonly byte[] s_registeredTypes =
     [
         .. new[]
         {
@@ -57,7 +57,7 @@ public static class HeaderGenerators
 
     /// <summary>Registered types, and any other byte (unregistered types are passed through, rule 14) except CRC32C.</summary>
     public static readonly Gen<byte> TlvType = Gen.Frequency(
-        (3, Gen.Elements(RegisteredTypes)),
+        (3, Gen.Elements(s_registeredTypes)),
         (2, AnyByte.Where(type => type != (byte)ProxyTlvType.Crc32C)));
 
     public static readonly Gen<GeneratedTlv> Tlv =

@@ -12,7 +12,7 @@ namespace TcpLb.ProxyProtocol.Tests.Properties;
 /// </summary>
 public sealed class HostileInputProperties
 {
-    private static readonly (string Name, ProxyHeaderParserOptions Options)[] Receivers =
+    private static readonly (string Name, ProxyHeaderParserOptions Options)[] s_receivers =
     [
         ("default", ProxyHeaderParserOptions.Default),
         ("no checksum, 64 KiB", new ProxyHeaderParserOptions { VerifyChecksum = false, MaxV2Length = ushort.MaxValue }),
@@ -23,7 +23,7 @@ public sealed class HostileInputProperties
     [Property(MaxTest = 1000, Arbitrary = new[] { typeof(WireInputGenerators) })]
     public void Arbitrary_bytes_never_throw_and_complete_only_as_a_header_the_writer_can_produce(WireInput wire)
     {
-        foreach ((string receiver, ProxyHeaderParserOptions options) in Receivers)
+        foreach ((string receiver, ProxyHeaderParserOptions options) in s_receivers)
         {
             ReadOnlySequence<byte> whole = new(wire.Bytes);
             ProxyParseResult verdict = CheckVerdict(wire.Bytes, whole, options, receiver);

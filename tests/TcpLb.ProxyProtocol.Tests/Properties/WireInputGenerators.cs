@@ -11,9 +11,9 @@ namespace TcpLb.ProxyProtocol.Tests.Properties;
 /// </summary>
 public static class WireInputGenerators
 {
-    private static readonly byte[] V2Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+    private static readonly byte[] s_v2Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
-    private static readonly Gen<byte> AnyByte = HeaderGenerators.AnyByte;
+    private static readonly Gen<byte> s_anyByte = HeaderGenerators.AnyByte;
 
     public static Arbitrary<ChunkedHeader> ChunkedHeaders() => Arb.From(
         from header in HeaderGenerators.AnyVersion
@@ -25,21 +25,21 @@ public static class WireInputGenerators
 
     public static Arbitrary<WireInput> WireInputs() => Arb.From(Gen.Frequency(
         (1, Bytes(0, 200).Select(bytes => new WireInput("noise", bytes))),
-        (2, AfterV1Prefix),
-        (3, V1Line),
-        (3, AfterV2Signature),
-        (3, MutatedHeader)));
+        (2, s_afterV1Prefix),
+        (3, s_v1Line),
+        (3, s_afterV2Signature),
+        (3, s_mutatedHeader)));
 
     public static Arbitrary<AddressText> AddressTexts() => Arb.From(IPv6Text);
 
     public static Gen<byte[]> Bytes(int minLength, int maxLength) =>
         from length in Gen.Choose(minLength, maxLength)
-        from bytes in AnyByte.ArrayOf(length)
+        from bytes in s_anyByte.ArrayOf(length)
         select bytes;
 
     /// <summary>Pieces of a v1 line: its words, digits, separators, addresses and ports, and stray bytes.</summary>
-    private static readonly Gen<byte[]> V1Piece = Gen.Frequency(
-        (2, AnyByte.Select(b => new[] { b })),
+    private static readonly Gen<byte[]> s_v1Piece = Gen.Frequency(
+        (2, s_anyByte.Select(b => new[] { b })),
         (5, Gen.Elements("0123456789abcdefABCDEF.:".ToCharArray()).Select(c => new[] { (byte)c })),
         (5, Gen.Constant(" "u8.ToArray())),
         (2, Gen.Elements("\r\n", "\r", "\n", "  ").Select(Hex.Ascii)),
@@ -64,38 +64,38 @@ public static class WireInputGenerators
             FormatIPv6(groups, dottedTail, runChoice, upperCase, padding),
             HeaderGenerators.FromGroups(groups));
 
-    private static readonly Gen<string> IPv4Field = HeaderGenerators.IPv4.Select(address => address.ToString());
+    private static readonly Gen<string> s_iPv4Field = HeaderGenerators.IPv4.Select(address => address.ToString());
 
-    private static readonly Gen<string> IPv6Field = Gen.Frequency(
+    private static readonly Gen<string> s_iPv6Field = Gen.Frequency(
         (3, IPv6Text.Select(text => text.Text)),
         (1, HeaderGenerators.Address.Select(address => address.MapToIPv6().ToString())));
 
-    private static readonly Gen<string> NoiseField =
-        V1Piece.ArrayOf(3).Select(pieces => System.Text.Encoding.Latin1.GetString([.. pieces.SelectMany(piece => piece)]));
+    private static readonly Gen<string> s_noiseField =
+        s_v1Piece.ArrayOf(3).Select(pieces => System.Text.Encoding.Latin1.GetString([.. pieces.SelectMany(piece => piece)]));
 
     /// <summary>Usually an address of the family the line declares (rule 2), sometimes of the other, sometimes noise.</summary>
     private static Gen<string> AddressField(string family)
     {
-        (Gen<string> right, Gen<string> wrong) = family == "TCP4" ? (IPv4Field, IPv6Field) : (IPv6Field, IPv4Field);
-        return Gen.Frequency((8, right), (1, wrong), (1, NoiseField));
+        (Gen<string> right, Gen<string> wrong) = family == "TCP4" ? (s_iPv4Field, s_iPv6Field) : (s_iPv6Field, s_iPv4Field);
+        return Gen.Frequency((8, right), (1, wrong), (1, s_noiseField));
     }
 
-    private static readonly Gen<string> PortField = Gen.Frequency(
+    private static readonly Gen<string> s_portField = Gen.Frequency(
         (4, Gen.Choose(0, ushort.MaxValue).Select(port => port.ToString(CultureInfo.InvariantCulture))),
         (1, Gen.Elements("00", "07", "-1", "+1", "065535", "65536", "99999", "123456", "", "1 ", "0x1")));
 
-    private static readonly Gen<string> Separator = Gen.Frequency(
+    private static readonly Gen<string> s_separator = Gen.Frequency(
         (20, Gen.Constant(" ")),
         (1, Gen.Elements("  ", string.Empty, "\t", ":", "\r\n")));
 
     /// <summary>A v1 line shaped like the real thing (family, four fields, line end), each part usually right.</summary>
-    private static readonly Gen<WireInput> V1Line =
+    private static readonly Gen<WireInput> s_v1Line =
         from family in Gen.Frequency(
             (4, Gen.Elements("TCP4", "TCP6")),
             (1, Gen.Elements("UNKNOWN", "UNKNOWN ", "UNKNOWN junk", "TCP5", "tcp4", "TCP", string.Empty)))
         from fieldCount in Gen.Frequency((10, Gen.Constant(4)), (1, Gen.Elements(0, 1, 2, 3, 5)))
-        from fields in Gen.CollectToArray(Enumerable.Range(0, fieldCount).Select(i => i < 2 ? AddressField(family) : PortField))
-        from separators in Separator.ArrayOf(fieldCount + 1)
+        from fields in Gen.CollectToArray(Enumerable.Range(0, fieldCount).Select(i => i < 2 ? AddressField(family) : s_portField))
+        from separators in s_separator.ArrayOf(fieldCount + 1)
         from end in Gen.Frequency(
             (12, Gen.Constant("\r\n")),
             (1, Gen.Elements("\n", "\r", string.Empty, "\r\r\n", " \r\n")))
@@ -103,17 +103,17 @@ public static class WireInputGenerators
         let text = "PROXY " + family + string.Concat(fields.Select((field, i) => separators[i] + field)) + end
         select new WireInput("v1 line", [.. System.Text.Encoding.Latin1.GetBytes(text), .. payload]);
 
-    private static readonly Gen<WireInput> AfterV1Prefix =
+    private static readonly Gen<WireInput> s_afterV1Prefix =
         from count in Gen.Choose(0, 16)
-        from pieces in V1Piece.ArrayOf(count)
+        from pieces in s_v1Piece.ArrayOf(count)
         select new WireInput("after PROXY ", [.. "PROXY "u8, .. pieces.SelectMany(piece => piece)]);
 
     /// <summary>A body that sometimes looks like an address block followed by TLVs (CRC32C ones included, with random values).</summary>
-    private static readonly Gen<byte[]> V2Body = Gen.Frequency(
+    private static readonly Gen<byte[]> s_v2Body = Gen.Frequency(
         (2, Bytes(0, 300)),
         (3,
             from block in Gen.Elements(0, 12, 36, 216)
-            from blockBytes in AnyByte.ArrayOf(block)
+            from blockBytes in s_anyByte.ArrayOf(block)
             from tlvs in HeaderGenerators.Tlvs
             from checksum in Gen.Frequency((3, Gen.Constant(Array.Empty<byte>())), (1, Bytes(0, 6)))
             from tail in Gen.Frequency((3, Gen.Constant(Array.Empty<byte>())), (1, Bytes(1, 5)))
@@ -123,10 +123,10 @@ public static class WireInputGenerators
                 .. (checksum.Length == 0 ? [] : GeneratedTlv.Encode([new GeneratedTlv((byte)ProxyTlvType.Crc32C, checksum)])),
                 .. tail]));
 
-    private static readonly Gen<WireInput> AfterV2Signature =
-        from versionCommand in Gen.Frequency((4, Gen.Elements<byte>(0x20, 0x21)), (1, AnyByte))
-        from familyTransport in Gen.Frequency((4, Gen.Elements<byte>(0x00, 0x01, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32)), (1, AnyByte))
-        from body in V2Body
+    private static readonly Gen<WireInput> s_afterV2Signature =
+        from versionCommand in Gen.Frequency((4, Gen.Elements<byte>(0x20, 0x21)), (1, s_anyByte))
+        from familyTransport in Gen.Frequency((4, Gen.Elements<byte>(0x00, 0x01, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32)), (1, s_anyByte))
+        from body in s_v2Body
         from length in Gen.Frequency(
             (4, Gen.Constant(body.Length)),
             (1, Gen.Choose(0, body.Length)),
@@ -134,15 +134,15 @@ public static class WireInputGenerators
         from trailing in Gen.Frequency((3, Gen.Constant(Array.Empty<byte>())), (1, Bytes(1, 20)))
         select new WireInput(
             "after the v2 signature",
-            [.. V2Signature, versionCommand, familyTransport, (byte)(length >> 8), (byte)length, .. body, .. trailing]);
+            [.. s_v2Signature, versionCommand, familyTransport, (byte)(length >> 8), (byte)length, .. body, .. trailing]);
 
-    private static readonly Gen<WireInput> MutatedHeader =
+    private static readonly Gen<WireInput> s_mutatedHeader =
         from header in HeaderGenerators.AnyVersion
         let bytes = header.Write()
         from payload in Gen.Frequency((3, Gen.Constant(Array.Empty<byte>())), (1, Bytes(1, 40)))
         from count in Gen.Choose(1, 3)
         from positions in Gen.Choose(0, bytes.Length - 1).ArrayOf(count)
-        from values in Gen.Frequency((1, AnyByte), (1, Gen.Elements("0123456789abcdefABCDEF.: ".ToCharArray()).Select(c => (byte)c))).ArrayOf(count)
+        from values in Gen.Frequency((1, s_anyByte), (1, Gen.Elements("0123456789abcdefABCDEF.: ".ToCharArray()).Select(c => (byte)c))).ArrayOf(count)
         select new WireInput(
             $"{header} with bytes {string.Join(", ", positions.Zip(values, (p, v) => $"{p}:={v:X2}"))}",
             Mutate([.. bytes, .. payload], positions, values));

@@ -24,7 +24,7 @@ public sealed record WritableHeader(
 {
     private const int FixedLength = 16;
 
-    private static readonly byte[] Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+    private static readonly byte[] s_signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
     /// <summary>The header built through the public API.</summary>
     public ProxyHeader ToHeader()
@@ -103,7 +103,7 @@ public sealed record WritableHeader(
     /// </summary>
     public byte[] ExpectedV2Bytes()
     {
-        var bytes = new List<byte>(Signature)
+        var bytes = new List<byte>(s_signature)
         {
             (byte)(Kind == WritableHeaderKind.Local ? 0x20 : 0x21),
             FamilyTransportByte(),

@@ -7,7 +7,7 @@ namespace TcpLb.ProxyProtocol.Tests.Rules;
 /// <summary>Rules 18-21: detection, partial input, trust and bounds on the receiving side.</summary>
 public sealed class ReceivingRuleTests
 {
-    private static readonly byte[] V2Local = Hex.Parse("""
+    private static readonly byte[] s_v2Local = Hex.Parse("""
         0D 0A 0D 0A 00 0D 0A 51 55 49 54 0A # signature
         20 00 00 00                         # LOCAL, UNSPEC, len 0
         """);
@@ -15,7 +15,7 @@ public sealed class ReceivingRuleTests
     [Fact]
     public void Rule18_the_v2_signature_followed_by_version_2_is_detected_as_v2()
     {
-        Assert.Equal(ProxyVersion.V2, ParserAssert.Complete(V2Local).Version);
+        Assert.Equal(ProxyVersion.V2, ParserAssert.Complete(s_v2Local).Version);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ReceivingRuleTests
     {
         byte[][] headers =
         [
-            V2Local,
+            s_v2Local,
             Hex.Ascii("PROXY TCP6 2001:db8::1 2001:db8::2 56324 443\r\n"),
             Hex.Parse("0D 0A 0D 0A 00 0D 0A 51 55 49 54 0A 21 11 00 11 7F 00 00 02 7F 00 00 01 9C 40 1F 90 01 00 02 68 32"),
         ];
@@ -126,7 +126,7 @@ public sealed class ReceivingRuleTests
         var v1Only = new ProxyHeaderParserOptions { AcceptedVersions = ProxyVersions.V1 };
 
         Assert.Equal(ProxyHeaderError.V1NotAccepted, ParserAssert.Invalid(Hex.Ascii("PROXY UNKNOWN\r\n"), v2Only));
-        Assert.Equal(ProxyHeaderError.V2NotAccepted, ParserAssert.Invalid(V2Local, v1Only));
+        Assert.Equal(ProxyHeaderError.V2NotAccepted, ParserAssert.Invalid(s_v2Local, v1Only));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class V2RuleTests
 {
     private const string Signature = "0D 0A 0D 0A 00 0D 0A 51 55 49 54 0A  # signature\n";
 
-    private static readonly byte[] Inet = Hex.Parse(Signature + """
+    private static readonly byte[] s_inet = Hex.Parse(Signature + """
         21             # version 2, command PROXY
         11             # INET, STREAM
         00 0C          # len 12
@@ -20,7 +20,7 @@ public sealed class V2RuleTests
         01 BB          # destination port 443
         """);
 
-    private static readonly byte[] Inet6 = Hex.Parse(Signature + """
+    private static readonly byte[] s_inet6 = Hex.Parse(Signature + """
         21                                              # version 2, command PROXY
         21                                              # INET6, STREAM
         00 24                                           # len 36
@@ -33,7 +33,7 @@ public sealed class V2RuleTests
     [Fact]
     public void Rule07_parses_version_2_PROXY_over_INET()
     {
-        ProxyHeader header = ParserAssert.Complete(Inet);
+        ProxyHeader header = ParserAssert.Complete(s_inet);
 
         Assert.Equal(ProxyVersion.V2, header.Version);
         Assert.Equal(ProxyCommand.Proxy, header.Command);
@@ -51,7 +51,7 @@ public sealed class V2RuleTests
     [InlineData(0x01)]
     public void Rule07_refuses_a_version_nibble_other_than_2(byte versionCommand)
     {
-        byte[] bytes = (byte[])Inet.Clone();
+        byte[] bytes = (byte[])s_inet.Clone();
         bytes[12] = versionCommand;
         Assert.Equal(ProxyHeaderError.V2BadVersion, ParserAssert.Invalid(bytes));
     }
@@ -61,7 +61,7 @@ public sealed class V2RuleTests
     [InlineData(0x2F)]
     public void Rule07_refuses_a_command_other_than_LOCAL_or_PROXY(byte versionCommand)
     {
-        byte[] bytes = (byte[])Inet.Clone();
+        byte[] bytes = (byte[])s_inet.Clone();
         bytes[12] = versionCommand;
         Assert.Equal(ProxyHeaderError.V2BadCommand, ParserAssert.Invalid(bytes));
     }
@@ -75,7 +75,7 @@ public sealed class V2RuleTests
     [InlineData(0x20)]
     public void Rule08_refuses_undefined_family_transport_combinations(byte familyTransport)
     {
-        byte[] bytes = (byte[])Inet.Clone();
+        byte[] bytes = (byte[])s_inet.Clone();
         bytes[13] = familyTransport;
         Assert.Equal(ProxyHeaderError.V2BadFamilyOrTransport, ParserAssert.Invalid(bytes));
     }
@@ -99,7 +99,7 @@ public sealed class V2RuleTests
     [Fact]
     public void Rule08_an_INET_DGRAM_header_is_accepted_and_treated_as_UNSPEC_by_a_TCP_receiver()
     {
-        byte[] bytes = (byte[])Inet.Clone();
+        byte[] bytes = (byte[])s_inet.Clone();
         bytes[13] = 0x12; // INET, DGRAM
         ProxyHeader header = ParserAssert.Complete(bytes);
 
@@ -112,7 +112,7 @@ public sealed class V2RuleTests
     [Fact]
     public void Rule09_parses_the_36_byte_INET6_block()
     {
-        ProxyHeader header = ParserAssert.Complete(Inet6);
+        ProxyHeader header = ParserAssert.Complete(s_inet6);
 
         Assert.Equal(ProxyAddressFamily.InterNetworkV6, header.Family);
         Assert.Equal(IPAddress.Parse("2001:db8::1"), header.SourceAddress.ToIPAddress());
@@ -129,7 +129,7 @@ public sealed class V2RuleTests
     public void Rule09_refuses_a_len_shorter_than_the_family_address_block(byte familyTransport, int length)
     {
         byte[] bytes = new byte[16 + length];
-        Inet.AsSpan(0, 12).CopyTo(bytes);
+        s_inet.AsSpan(0, 12).CopyTo(bytes);
         bytes[12] = 0x21;
         bytes[13] = familyTransport;
         bytes[14] = (byte)(length >> 8);
@@ -206,7 +206,7 @@ public sealed class V2RuleTests
     [Fact]
     public void Rule10_LOCAL_that_carries_an_address_block_is_accepted_and_its_addresses_ignored()
     {
-        byte[] bytes = (byte[])Inet.Clone();
+        byte[] bytes = (byte[])s_inet.Clone();
         bytes[12] = 0x20;
         ProxyHeader header = ParserAssert.Complete(bytes);
 
@@ -235,7 +235,7 @@ public sealed class V2RuleTests
     public void Rule12_reads_exactly_16_plus_len_bytes_and_leaves_the_payload()
     {
         byte[] payload = Hex.Ascii("GET / HTTP/1.1\r\n");
-        byte[] bytes = [.. Inet, .. payload];
+        byte[] bytes = [.. s_inet, .. payload];
 
         ParserAssert.Complete(bytes, expectedLength: 28);
         ReadOnlySequence<byte> input = Segments.SplitAt(bytes, 20, 30);
@@ -246,9 +246,9 @@ public sealed class V2RuleTests
     [Fact]
     public void Rule12_waits_until_all_16_plus_len_bytes_have_arrived()
     {
-        for (int length = 0; length < Inet.Length; length++)
+        for (int length = 0; length < s_inet.Length; length++)
         {
-            ParserAssert.Incomplete(Inet[..length]);
+            ParserAssert.Incomplete(s_inet[..length]);
         }
     }
 
@@ -256,10 +256,10 @@ public sealed class V2RuleTests
     public void Rule12_accepts_the_largest_header_of_16_plus_65535_bytes_when_the_cap_allows()
     {
         byte[] bytes = new byte[16 + 65535];
-        Inet.AsSpan(0, 16).CopyTo(bytes);
+        s_inet.AsSpan(0, 16).CopyTo(bytes);
         bytes[14] = 0xFF;
         bytes[15] = 0xFF;
-        Inet.AsSpan(16, 12).CopyTo(bytes.AsSpan(16));
+        s_inet.AsSpan(16, 12).CopyTo(bytes.AsSpan(16));
         bytes[28] = 0xE5; // one unknown TLV filling the rest: 65535 - 12 - 3 = 65520 bytes
         bytes[29] = 0xFF;
         bytes[30] = 0xF0;
@@ -277,9 +277,9 @@ public sealed class V2RuleTests
         byte[] buffer = new byte[256];
 
         int written = ProxyHeaderWriter.WriteV2(buffer, IPEndPoint.Parse("192.168.0.1:56324"), IPEndPoint.Parse("192.168.0.11:443"));
-        Assert.Equal(Inet, buffer[..written]);
+        Assert.Equal(s_inet, buffer[..written]);
 
         written = ProxyHeaderWriter.WriteV2(buffer, IPEndPoint.Parse("[2001:db8::1]:56324"), IPEndPoint.Parse("[2001:db8::2]:443"));
-        Assert.Equal(Inet6, buffer[..written]);
+        Assert.Equal(s_inet6, buffer[..written]);
     }
 }

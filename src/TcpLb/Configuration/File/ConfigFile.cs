@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using TcpLb.Configuration.Settings;
 using YamlDotNet.Core;
 
 namespace TcpLb.Configuration.File;

@@ -1,12 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using TcpLb.Cli;
+using TcpLb.Configuration.Settings;
 
 namespace TcpLb.Configuration.File;
 
 /// <summary>
-/// Reads a whole config file (already merged with its environment overrides) into <see cref="TcpLbOptions"/>:
-/// the listeners, then the process settings (drain, logging, admin), then the checks across listeners.
+/// Reads a whole config file (already merged with its environment overrides) into <see cref="TcpLbOptions"/> through
+/// the settings the records declare (<see cref="TcpLbOptions.Settings"/>), then checks what spans listeners.
 /// </summary>
 internal static class TcpLbOptionsReader
 {
@@ -14,65 +14,13 @@ internal static class TcpLbOptionsReader
     public static TcpLbOptions? Read(IConfiguration configuration, ConfigProblems problems)
     {
         var root = new ConfigNode(configuration, string.Empty, problems);
-        root.OnlyKeys(ConfigKeys.Root);
-        ConfigNode listenersNode = root.Child("listeners");
-        IReadOnlyList<ConfigNode> items = listenersNode.Items();
-        if (items.Count == 0 && problems.Count == 0)
-        {
-            listenersNode.Problem("no listener: give at least one, e.g. - {listen: [\"127.0.0.1:8080\"], backends: [\"10.0.0.5:80\"]}");
-        }
-
-        List<ListenerOptions> listeners = [.. items.Select(ListenerOptionsReader.Read)];
-        var defaults = new TcpLbOptions { Listeners = [] };
-        var options = new TcpLbOptions
-        {
-            Listeners = listeners,
-            DrainTimeout = root.Duration("drainTimeout", defaults.DrainTimeout),
-            Logging = ReadLogging(root.Child("logging"), defaults.Logging),
-            Admin = ReadAdmin(root.Child("admin"), defaults.Admin),
-            Engine = new EngineOptions
-            {
-                Kind = root.Choice("engine", defaults.Engine.Kind, SettingWords.Engine),
-                Threads = root.Get("threads", defaults.Engine.Threads, EngineRules.TryParseThreads),
-            },
-        };
-        CheckAddressesAreDistinct(listeners, problems);
+        TcpLbOptions options = TcpLbOptions.Settings.Read(root, new TcpLbOptions { Listeners = [] });
+        CheckAddressesAreDistinct(options.Listeners, problems);
         return problems.Count == 0 ? options : null;
     }
 
-    private static LoggingOptions ReadLogging(ConfigNode node, LoggingOptions defaults)
-    {
-        if (!node.IsMapping("{level: information, format: plain}"))
-        {
-            return defaults;
-        }
-
-        node.OnlyKeys(ConfigKeys.Logging);
-        return defaults with
-        {
-            Level = node.Choice("level", defaults.Level, SettingWords.LogLevel),
-            Format = node.Choice("format", defaults.Format, SettingWords.LogFormat),
-            AccessLog = node.Bool("accessLog", defaults.AccessLog),
-        };
-    }
-
-    private static AdminOptions ReadAdmin(ConfigNode node, AdminOptions defaults)
-    {
-        if (!node.IsMapping("{listen: \"127.0.0.1:9100\"}"))
-        {
-            return defaults;
-        }
-
-        node.OnlyKeys(ConfigKeys.Admin);
-        return defaults with
-        {
-            Listen = node.Get("listen", defaults.Listen, CommandLineValues.TryParseListenEndPoint),
-            Enabled = node.Bool("enabled", defaults.Enabled),
-        };
-    }
-
     // Two listeners on one address (or a wildcard and a specific address on one port) cannot both bind.
-    private static void CheckAddressesAreDistinct(List<ListenerOptions> listeners, ConfigProblems problems)
+    private static void CheckAddressesAreDistinct(IReadOnlyList<ListenerOptions> listeners, ConfigProblems problems)
     {
         var seen = new List<(IPEndPoint EndPoint, string Path)>();
         for (int l = 0; l < listeners.Count; l++)

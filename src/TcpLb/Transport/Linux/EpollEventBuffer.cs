@@ -9,28 +9,28 @@ namespace TcpLb.Transport.Linux;
 /// </summary>
 internal sealed unsafe class EpollEventBuffer : IDisposable
 {
-    private static readonly int Stride = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
-    private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+    private static readonly int s_stride = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    private static readonly int s_dataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     public EpollEventBuffer(int capacity)
     {
         Capacity = capacity;
-        Pointer = (byte*)NativeMemory.AllocZeroed((nuint)(capacity * Stride));
+        Pointer = (byte*)NativeMemory.AllocZeroed((nuint)(capacity * s_stride));
     }
 
     public int Capacity { get; }
 
     public byte* Pointer { get; private set; }
 
-    public uint Events(int index) => *(uint*)(Pointer + (index * Stride));
+    public uint Events(int index) => *(uint*)(Pointer + (index * s_stride));
 
-    public ulong Data(int index) => *(ulong*)(Pointer + (index * Stride) + DataOffset);
+    public ulong Data(int index) => *(ulong*)(Pointer + (index * s_stride) + s_dataOffset);
 
     /// <summary>Writes one event (for <c>epoll_ctl</c>) into <paramref name="destination"/>, which holds at least 16 bytes.</summary>
     public static void Write(byte* destination, uint events, ulong data)
     {
         *(uint*)destination = events;
-        *(ulong*)(destination + DataOffset) = data;
+        *(ulong*)(destination + s_dataOffset) = data;
     }
 
     public void Dispose()

@@ -39,6 +39,7 @@ internal static class LinuxFlags
     public const int SO_LINGER = 13;
     public const int IPPROTO_TCP = 6;
     public const int TCP_NODELAY = 1;
+    public const int TCP_KEEPIDLE = 4;
     public const int IPPROTO_IPV6 = 41;
 
     public const int MSG_NOSIGNAL = 0x4000;

@@ -159,11 +159,20 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
         _connecting = false;
     }
 
-    /// <summary>Sets an int option on the backend socket being dialled (keep-alive and the like).</summary>
-    protected void SetBackendOption(int level, int name, int value) => LinuxSyscalls.SetIntOption(_backend.Fd, level, name, value);
+    /// <summary>An int socket option of the client's socket, or of the backend's (diagnostics and tests); -1 when it cannot be read.</summary>
+    public int ReadSocketOption(bool backend, int level, int name) => LinuxSyscalls.GetIntOption(backend ? _backend.Fd : _client.Fd, level, name);
 
-    /// <summary>Sets an int option on the client socket.</summary>
-    protected void SetClientOption(int level, int name, int value) => LinuxSyscalls.SetIntOption(_client.Fd, level, name, value);
+    /// <summary>TCP keepalive on the client's socket: probes after <paramref name="idleSeconds"/> of silence.</summary>
+    protected void SetClientKeepalive(int idleSeconds) => SetKeepalive(_client.Fd, idleSeconds);
+
+    /// <summary>TCP keepalive on the backend socket being dialled.</summary>
+    protected void SetBackendKeepalive(int idleSeconds) => SetKeepalive(_backend.Fd, idleSeconds);
+
+    private static void SetKeepalive(int fd, int idleSeconds)
+    {
+        LinuxSyscalls.SetIntOption(fd, LinuxFlags.SOL_SOCKET, LinuxFlags.SO_KEEPALIVE, 1);
+        LinuxSyscalls.SetIntOption(fd, LinuxFlags.IPPROTO_TCP, LinuxFlags.TCP_KEEPIDLE, idleSeconds);
+    }
 
     /// <summary>
     /// The backend is connected: writes <paramref name="header"/> and <paramref name="firstBytes"/> in one call
@@ -344,12 +353,10 @@ internal abstract unsafe partial class LoopConnection : LoopTarget
     {
         int left = first.Length + second.Length - written;
         byte[] pending = ArrayPool<byte>.Shared.Rent(left);
-        int copied = 0;
         if (written < first.Length)
         {
             first[written..].CopyTo(pending);
-            copied = first.Length - written;
-            second.CopyTo(pending.AsSpan(copied));
+            second.CopyTo(pending.AsSpan(first.Length - written));
         }
         else
         {

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TcpLb.Testing;
+
+/// <summary>The real <c>tcplb</c> (the tcplb.dll built next to the tests) as a <see cref="PeerProcess"/>, and what it printed.</summary>
+internal static partial class Tcplb
+{
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "tcplb.dll");
+
+    /// <summary>
+    /// Flags that keep a test's <c>tcplb run</c> off the admin endpoint's fixed default port 9100 (tests run in
+    /// parallel): port 0, and <see cref="WaitForAdminAsync"/> reads the address it got from its log.
+    /// </summary>
+    public static readonly string[] AnyAdminPort = ["--admin-listen", "127.0.0.1:0"];
+
+    /// <summary>For a <c>run</c> whose test does not look at the admin endpoint: parallel tests must not all bind 9100.</summary>
+    public static readonly string[] NoAdmin = ["--admin-listen", "off"];
+
+    /// <summary>
+    /// Starts a long-running <c>tcplb</c>, stopped by its PID when disposed (<see cref="PeerProcess.StopAsync"/> stops it
+    /// with SIGTERM first); add <see cref="AnyAdminPort"/> or <see cref="NoAdmin"/> to a <c>run</c>. It runs in a
+    /// directory of its own, or in <paramref name="workingDirectory"/>, which the test keeps.
+    /// </summary>
+    public static PeerProcess Start(IEnumerable<string> arguments, string? workingDirectory = null) =>
+        PeerProcess.Start("dotnet", [DllPath, .. arguments], workingDirectory ?? PeerProcess.NewDirectory("tcplb"), ownsDirectory: workingDirectory is null);
+
+    /// <summary>
+    /// Waits for tcplb's "Listening on" line: unlike a probe connection, it leaves no connection behind to be counted.
+    /// </summary>
+    public static Task WaitForListeningAsync(PeerProcess tcplb, int port, CancellationToken cancellationToken) =>
+        tcplb.WaitForLineAsync(line => line.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal), cancellationToken);
+
+    /// <summary>The admin endpoint's base address (<c>http://127.0.0.1:PORT</c>), read from the line tcplb logs once it listens.</summary>
+    public static async Task<Uri> WaitForAdminAsync(PeerProcess tcplb, CancellationToken cancellationToken)
+    {
+        string line = await tcplb.WaitForLineAsync(line => AdminUrl().IsMatch(line), cancellationToken);
+        return new Uri(AdminUrl().Match(line).Groups[1].Value);
+    }
+
+    /// <summary>Runs a <c>tcplb</c> command that ends by itself (bounded by <paramref name="cancellationToken"/>): its exit code and what it wrote to each stream.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunToEndAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet", [DllPath, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using Process process = Process.Start(start)!;
+        try
+        {
+            Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return (process.ExitCode, await output, await error);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Admin endpoint listening on (http://[^\s""]+)")]
+    private static partial Regex AdminUrl();
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using TcpLb.Configuration;
+using TcpLb.Configuration.File;
+using TcpLb.Hosting;
+using TcpLb.Testing;
+using Xunit;
+
+namespace TcpLb.UnitTests.Reload;
+
+/// <summary>The reloader in the test process: a bad file is refused and the running configuration stays; a changed file is applied.</summary>
+public sealed class ConfigReloaderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tcplb-reloader-").FullName;
+
+    private string ConfigPath => Path.Combine(_directory, "tcplb.yaml");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task An_invalid_file_is_refused_with_one_warning_per_problem_and_the_running_configuration_stays()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        CancellationToken cancellationToken = deadline.Token;
+        await using var a = new EchoBackend();
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
+        IReadOnlyList<ListenerOptions> running = lb.Server.Options;
+        File.WriteAllText(ConfigPath, "listeners:\n  - listen: \"127.0.0.1:0\"\n    backends: [\"127.0.0.1:1\"]\n    balance: fastest\n    retries: -1\n");
+
+        bool applied = await reloader.ReloadAsync("test", cancellationToken);
+
+        Assert.False(applied);
+        Assert.Same(running, lb.Server.Options);
+        Assert.Equal(
+            ["Reload #1: listeners[0].balance: 'fastest' is not one of least-connections, round-robin, power-of-two, random, source-hash", "Reload #1: listeners[0].retries: '-1' must be 0 or more"],
+            lb.Logs.Lines.Where(line => line.EventId == 502 && line.Level == LogLevel.Warning).Select(line => line.Message));
+        string refused = Assert.Single(lb.Logs.Lines, line => line.EventId == 501).Message;
+        Assert.StartsWith("Reload #1 (test) refused: 2 problem(s) in ", refused, StringComparison.Ordinal);
+        await EchoClient.ConverseAsync(lb.Server.EndPoints[0], 1, 100, new Random(1), cancellationToken);
+        Assert.Equal(1, a.Accepted);
+    }
+
+    [Fact]
+    public async Task A_valid_file_is_applied_and_logged_as_one_line_saying_what_changed()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        CancellationToken cancellationToken = deadline.Token;
+        await using var a = new EchoBackend();
+        await using var b = new EchoBackend();
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
+        WriteConfig(b.EndPoint, "drainTimeout: 5s\n");
+
+        bool applied = await reloader.ReloadAsync("test", cancellationToken);
+
+        Assert.True(applied);
+        Assert.Equal(
+            $"Reload #1 (test) applied: listener 127.0.0.1:0: +backend {b.EndPoint}, -backend {a.EndPoint} (draining); drainTimeout 30s -> 5s (takes effect on restart)",
+            Assert.Single(lb.Logs.Lines, line => line.EventId == 500).Message);
+        Assert.Equal(TimeSpan.FromSeconds(5), reloader.Current.DrainTimeout);
+        await EchoClient.ConverseAsync(lb.Server.EndPoints[0], 1, 100, new Random(1), cancellationToken);
+        Assert.Equal((0, 1), (a.Accepted, b.Accepted));
+    }
+
+    [Fact]
+    public async Task A_changed_file_is_reloaded_without_a_signal()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        CancellationToken cancellationToken = deadline.Token;
+        await using var a = new EchoBackend();
+        await using var b = new EchoBackend();
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
+        await using TcpLbUnderTest lb = started;
+        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        reloader.Reloaded += applied => reloaded.TrySetResult(applied);
+        await reloader.StartAsync(cancellationToken);
+        try
+        {
+            WriteConfig(b.EndPoint);
+
+            Assert.True(await reloaded.Task.WaitAsync(cancellationToken));
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Contains("(file change) applied", Assert.Single(lb.Logs.Lines, line => line.EventId == 500).Message, StringComparison.Ordinal);
+        await EchoClient.ConverseAsync(lb.Server.EndPoints[0], 1, 100, new Random(1), cancellationToken);
+        Assert.Equal((0, 1), (a.Accepted, b.Accepted));
+    }
+
+    // A server started from the file as it is now, and a reloader of that file (not started: tests call it or start it).
+    private async Task<(TcpLbUnderTest Server, ConfigReloader Reloader)> StartAsync(IPEndPoint backend)
+    {
+        WriteConfig(backend);
+        TcpLbOptions options = ConfigFile.Load(ConfigPath, new System.Collections.Hashtable()).Options!;
+        TcpLbUnderTest lb = await TcpLbUnderTest.StartAllAsync(options.Listeners);
+        var reloader = new ConfigReloader(ConfigPath, options, lb.Server, TimeProvider.System, lb.Loggers.CreateLogger<ConfigReloader>(), TimeSpan.FromMilliseconds(100));
+        return (lb, reloader);
+    }
+
+    // Written aside and renamed over the file, as editors and ConfigMap updates do: a reader never sees half a file.
+    private void WriteConfig(IPEndPoint backend, string extra = "")
+    {
+        string next = ConfigPath + ".next";
+        File.WriteAllText(next, $"listeners:\n  - listen: \"127.0.0.1:0\"\n    backends: [\"{backend}\"]\n{extra}");
+        File.Move(next, ConfigPath, overwrite: true);
+    }
+}
