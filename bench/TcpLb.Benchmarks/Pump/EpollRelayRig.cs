@@ -20,15 +20,12 @@ internal sealed class EpollRelayRig : IDisposable
     private readonly Socket _backendListener;
     private readonly Socket _client;
     private readonly Socket _backend;
-    private readonly Thread _echo;
-    private readonly Thread _clientReader;
-    private readonly SemaphoreSlim _echoed = new(0);
-    private readonly byte[] _message;
+    private readonly EchoRoundTrips _roundTrips;
 
     public EpollRelayRig(int messageBytes)
     {
-        _message = new byte[messageBytes];
-        new Random(6).NextBytes(_message);
+        byte[] message = new byte[messageBytes];
+        new Random(6).NextBytes(message);
         _backendListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _backendListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _backendListener.Listen();
@@ -48,69 +45,20 @@ internal sealed class EpollRelayRig : IDisposable
         _backend.NoDelay = true;
         ReadExactly(_backend, 5);
 
-        _echo = new Thread(Echo) { IsBackground = true, Name = "bench echo backend" };
-        _echo.Start();
-        _clientReader = new Thread(ReadEchoes) { IsBackground = true, Name = "bench client reader" };
-        _clientReader.Start();
+        _roundTrips = new EchoRoundTrips(_client, _backend, message);
+        _roundTrips.StartReading();
     }
 
     /// <summary>Sends the message and waits until all of it came back through both directions of the relay.</summary>
-    public void RoundTrip()
-    {
-        SendAll(_client, _message);
-        if (!_echoed.Wait(TimeSpan.FromSeconds(30)))
-        {
-            throw new TimeoutException("the message did not come back through the relay within 30 s");
-        }
-    }
+    public void RoundTrip() => _roundTrips.RoundTrip();
 
     public void Dispose()
     {
-        _client.Shutdown(SocketShutdown.Send); // the FIN crosses the relay; the echo ends its side in turn
-        _echo.Join(TimeSpan.FromSeconds(10));
-        _clientReader.Join(TimeSpan.FromSeconds(10));
+        _roundTrips.Dispose(); // the FIN crosses the relay; the echo ends its side in turn
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _client.Dispose();
         _backend.Dispose();
         _backendListener.Dispose();
-        _echoed.Dispose();
-    }
-
-    private void ReadEchoes()
-    {
-        var buffer = new byte[256 * 1024];
-        long pending = 0;
-        while (true)
-        {
-            int n = _client.Receive(buffer);
-            if (n == 0)
-            {
-                return;
-            }
-
-            pending += n;
-            while (pending >= _message.Length)
-            {
-                pending -= _message.Length;
-                _echoed.Release();
-            }
-        }
-    }
-
-    private void Echo()
-    {
-        var buffer = new byte[256 * 1024];
-        while (true)
-        {
-            int n = _backend.Receive(buffer);
-            if (n == 0)
-            {
-                _backend.Shutdown(SocketShutdown.Send);
-                return;
-            }
-
-            SendAll(_backend, buffer.AsSpan(0, n));
-        }
     }
 
     private static void ReadExactly(Socket socket, int count)
@@ -121,14 +69,6 @@ internal sealed class EpollRelayRig : IDisposable
         {
             int n = socket.Receive(buffer.AsSpan(received));
             received += n > 0 ? n : throw new InvalidOperationException("the relay closed during set-up");
-        }
-    }
-
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> bytes)
-    {
-        while (!bytes.IsEmpty)
-        {
-            bytes = bytes[socket.Send(bytes)..];
         }
     }
 }

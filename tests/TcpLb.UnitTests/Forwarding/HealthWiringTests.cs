@@ -18,7 +18,7 @@ public sealed class HealthWiringTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        using var refusing = new RefusingEndPoint();
+        using var refusing = new RefusingPort();
         IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
@@ -71,7 +71,7 @@ public sealed class HealthWiringTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        using var refusing = new RefusingEndPoint();
+        using var refusing = new RefusingPort();
         IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var passive = new PassiveHealthOptions { ConsecutiveFailures = 2, BaseEjection = TimeSpan.FromSeconds(10) };

@@ -16,7 +16,7 @@ public sealed class PoolForwardingTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
-        RefusingEndPoint[] refusing = [.. Enumerable.Range(0, 5).Select(_ => new RefusingEndPoint())];
+        RefusingPort[] refusing = [.. Enumerable.Range(0, 5).Select(_ => new RefusingPort())];
         using var disposeRefusing = new CompositeDisposable(refusing);
         IPEndPoint[] refused = [.. refusing.Select(r => r.EndPoint)];
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(refused) with { Retries = 2, Balance = "round-robin" }, engine: engine);

@@ -90,8 +90,8 @@ public sealed class TimeoutTests
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
-        using var refusing1 = new RefusingEndPoint();
-        using var refusing2 = new RefusingEndPoint();
+        using var refusing1 = new RefusingPort();
+        using var refusing2 = new RefusingPort();
         IPEndPoint closed1 = refusing1.EndPoint;
         IPEndPoint closed2 = refusing2.EndPoint;
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(closed1, closed2), engine: engine);
