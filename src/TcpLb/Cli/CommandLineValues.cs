@@ -47,6 +47,11 @@ internal static class CommandLineValues
             return false;
         }
 
+        if (IPv4LookalikeHost.IsMistyped(host, out error))
+        {
+            return false;
+        }
+
         if (IPAddress.TryParse(host, out IPAddress? address))
         {
             endPoint = new IPEndPoint(address, port);
