@@ -22,7 +22,7 @@ internal sealed class BackendConnector
     private readonly int _retries;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
     private readonly TcpLbMetrics _metrics;
 
     public BackendConnector(Pool pool, PassiveHealthMonitor passive, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger, TcpLbMetrics metrics)
@@ -34,7 +34,7 @@ internal sealed class BackendConnector
         _retries = retries;
         _connectTimeout = connectTimeout;
         _time = time;
-        _logger = logger;
+        _refusals = new RefusalLog(logger, time);
     }
 
     public Pool Pool => _pool;
@@ -161,7 +161,7 @@ internal sealed class BackendConnector
             if (!cancellationToken.IsCancellationRequested)
             {
                 string why = exception is SocketException socketError ? socketError.SocketErrorCode.ToString() : $"no answer within {_connectTimeout.TotalSeconds:0.###} s";
-                ForwardingLog.ConnectFailed(_logger, client, backend.Address, why);
+                _refusals.ConnectFailed(client, backend.Address, why);
             }
 
             return null;

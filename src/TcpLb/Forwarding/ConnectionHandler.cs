@@ -24,6 +24,7 @@ internal sealed class ConnectionHandler
     private readonly ConnectionBudget _processBudget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
     private readonly ConnectionTelemetry _telemetry;
     private readonly ProxyHeaderParserOptions _parserOptions;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
@@ -42,6 +43,7 @@ internal sealed class ConnectionHandler
         _connector = connector;
         _time = time;
         _logger = logger;
+        _refusals = new RefusalLog(logger, time);
         _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
         _listenerBudget = listenerBudget ?? (options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null);
     }
@@ -154,7 +156,7 @@ internal sealed class ConnectionHandler
             (Socket? socket, backendState, CloseReason failure) = await _connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
             if (socket is null)
             {
-                ForwardingLog.NoBackend(_logger, connection.ClientEndPoint, failure);
+                _refusals.NoBackend(connection.ClientEndPoint, failure);
                 connection.TrySetCloseReason(shutdown.IsCancellationRequested ? CloseReason.Shutdown : failure);
                 return;
             }
@@ -201,7 +203,7 @@ internal sealed class ConnectionHandler
                 return direct;
             }
 
-            ForwardingLog.UntrustedSource(_logger, connection.ClientEndPoint);
+            _refusals.UntrustedSource(connection.ClientEndPoint);
             connection.Abort(CloseReason.UntrustedSource);
             return null;
         }
@@ -225,14 +227,14 @@ internal sealed class ConnectionHandler
                 ProxyParseStatus.Incomplete => "the peer closed before the header was complete",
                 _ => error.Describe(),
             };
-            ForwardingLog.InvalidProxyHeader(_logger, connection.ClientEndPoint, reason);
+            _refusals.InvalidProxyHeader(connection.ClientEndPoint, reason);
             _telemetry.ProxyHeaderRejected(status switch { ProxyParseStatus.NotProxy => "not_proxy", ProxyParseStatus.Incomplete => "incomplete", _ => error.ToString() });
             connection.Abort(CloseReason.InvalidProxyHeader);
             return null;
         }
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
-            ForwardingLog.ProxyHeaderTimeout(_logger, connection.ClientEndPoint, _options.Timeouts.ProxyHeader.TotalSeconds);
+            _refusals.ProxyHeaderTimeout(connection.ClientEndPoint, _options.Timeouts.ProxyHeader.TotalSeconds);
             _telemetry.ProxyHeaderRejected("timeout");
             connection.Abort(CloseReason.ProxyHeaderTimeout);
             return null;
