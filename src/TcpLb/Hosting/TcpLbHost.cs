@@ -34,6 +34,7 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new ReloadSignal(services.GetRequiredService<ILoggerFactory>().CreateLogger<ReloadSignal>(), reloadable: reloadFrom is not null));
         builder.Services.AddSingleton(services => new TcpLbServer(options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         if (options.Admin.Enabled)
         {
@@ -46,11 +47,13 @@ internal static class TcpLbHost
         if (reloadFrom is not null)
         {
             builder.Services.AddHostedService(services => new ConfigReloader(reloadFrom, options, services.GetRequiredService<TcpLbServer>(),
-                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ConfigReloader>>()));
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ConfigReloader>>(), sighup: services.GetRequiredService<ReloadSignal>()));
         }
 
         extra?.Invoke(builder.Services);
-        return builder.Build();
+        IHost host = builder.Build();
+        _ = host.Services.GetRequiredService<ReloadSignal>(); // SIGHUP is held from here on, before anything starts
+        return host;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingOptions options)
