@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging.Console;
 using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
+using TcpLb.Discovery;
 using TcpLb.Forwarding;
+using TcpLb.Health;
 
 namespace TcpLb.Hosting;
 
@@ -44,6 +46,9 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
+        // Backends written as host names: resolved at start and every 10 s, so one that does not resolve shows in /ready and /status.
+        builder.Services.AddHostedService(services => new NameResolutionCheck(() => services.GetRequiredService<TcpLbServer>().Pools, new SystemHostResolver(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
         if (reloadFrom is not null)
         {
             builder.Services.AddHostedService(services => new ConfigReloader(reloadFrom, options, services.GetRequiredService<TcpLbServer>(),
