@@ -46,6 +46,9 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
+        // Memory back to the system once a load has passed (no collection comes by itself when nothing allocates).
+        builder.Services.AddHostedService(services => new MemoryTrim(() => services.GetRequiredService<TcpLbServer>().ActiveConnections,
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
         // Backends written as host names: resolved at start and every 10 s, so one that does not resolve shows in /ready and /status.
         builder.Services.AddHostedService(services => new NameResolutionCheck(() => services.GetRequiredService<TcpLbServer>().Pools, new SystemHostResolver(),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
