@@ -45,6 +45,14 @@ internal static class TcpLbHost
                 options.Admin, services.GetRequiredService<TcpLbServer>(), services.GetRequiredService<ILoggerFactory>(), adminOptional));
         }
 
+        if (DescriptorBudget.ReadDescriptorLimit() is { } descriptorLimit && descriptorLimit < int.MaxValue)
+        {
+            // The connection budget follows the descriptors really left (the admin endpoint and late assemblies take some);
+            // started before the listeners, so their first connections are already within it.
+            builder.Services.AddHostedService(services => new DescriptorWatch(services.GetRequiredService<TcpLbServer>().ProcessBudget, descriptorLimit,
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
+        }
+
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
         // Memory back to the system once a load has passed (no collection comes by itself when nothing allocates).
         builder.Services.AddHostedService(services => new MemoryTrim(() => services.GetRequiredService<TcpLbServer>().ActiveConnections,

@@ -41,6 +41,9 @@ internal sealed partial class TcpLbServer : IAsyncDisposable
         _context.Metrics.ObservePools(() => [.. _listeners.Select(l => (l.Pool, l.QueueLength))]);
     }
 
+    /// <summary>The process's connection budget (file descriptors), which <see cref="DescriptorWatch"/> keeps up to date.</summary>
+    public ConnectionBudget ProcessBudget => _context.ProcessBudget;
+
     /// <summary>The listeners' settings now in effect (the last reload's).</summary>
     public IReadOnlyList<ListenerOptions> Options => Volatile.Read(ref _options);
 

@@ -67,6 +67,90 @@ public sealed class DescriptorExhaustionTests
         Assert.DoesNotContain("Out of memory", tcplb.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Exhausted_three_times_with_the_admin_endpoint_and_health_checks_running_tcplb_stays_live_and_recovers_each_time()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(120));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        await using var probed = new Hostile.BlackHoleBackend(); // the health checks' port: accepted, never answered
+        int port = LoopbackPorts.Free();
+        string command = $"ulimit -n 256 && exec dotnet '{TcplbProcess.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept " +
+            $"--admin-listen 127.0.0.1:0 --health-check tcp --health-port {probed.EndPoint.Port} --health-interval 250ms";
+        using PeerProcess tcplb = PeerProcess.Start("bash", ["-c", command], PeerProcess.NewDirectory("tcplb-emfile-cycles"));
+        Uri admin = await TcplbProcess.WaitForAdminAsync(tcplb, cancellationToken);
+        await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        using var http = new HttpClient();
+        int budget = 0;
+
+        for (int cycle = 0; cycle < 3; cycle++)
+        {
+            var servers = new List<Socket>();
+            using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task accepting = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    Socket server = await backend.AcceptAsync(stopAccepting.Token);
+                    lock (servers)
+                    {
+                        servers.Add(server);
+                    }
+                }
+            }, cancellationToken);
+            var clients = new List<Socket>();
+            for (int i = 0; i < 150; i++)
+            {
+                clients.Add(await Net.ConnectAsync(target, cancellationToken)); // more than the budget: the rest wait in the backlog
+            }
+
+            if (cycle == 0)
+            {
+                await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("the file descriptor (RLIMIT_NOFILE) limit", StringComparison.Ordinal) || tcplb.HasExited, "TcpLb reports its descriptor budget is reached", cancellationToken);
+                Assert.False(tcplb.HasExited, tcplb.Output);
+                string warning = tcplb.Output.Split('\n').First(line => line.Contains("RLIMIT_NOFILE", StringComparison.Ordinal));
+                budget = int.Parse(System.Text.RegularExpressions.Regex.Match(warning, @"(\d+) connections open").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(budget, 1, 100); // (256 - what the runtime, Kestrel, its assemblies and the checks hold - 64) / 2
+            }
+
+            // The budget follows the descriptors the checks hold from one second to the next: the backend gets at most it, and some.
+            await TcpLbUnderTest.WaitUntilAsync(() => ServerCount(servers) > 0 || tcplb.HasExited, $"cycle {cycle}: connections reach the backend", cancellationToken);
+            Assert.InRange(ServerCount(servers), 1, budget + 2);
+
+            // Full, yet alive: the liveness probe answers (the budget keeps descriptors back for it) and checks go on.
+            using (HttpResponseMessage live = await http.GetAsync(new Uri(admin, "/healthz"), cancellationToken))
+            {
+                Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            }
+
+            int probes = probed.Connections;
+            await TcpLbUnderTest.WaitUntilAsync(() => probed.Connections > probes, $"cycle {cycle}: health checks still connect", cancellationToken);
+
+            await stopAccepting.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting);
+            clients.ForEach(client => client.Dispose());
+            servers.ForEach(server => server.Dispose());
+            await TcpLbUnderTest.WaitUntilAsync(() => ServedAfresh(target, backend), $"cycle {cycle}: a new client is served again", cancellationToken);
+            await DrainPendingAsync(backend, cancellationToken);
+        }
+
+        Assert.False(tcplb.HasExited, tcplb.Output);
+        Assert.DoesNotContain("Unexpected error", tcplb.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", tcplb.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TooManyOpenSockets", tcplb.Output, StringComparison.Ordinal); // descriptors never ran out: the budget kept them back
+        TestContext.Current.TestOutputHelper?.WriteLine($"budget {budget} connections at ulimit -n 256; 3 cycles of 150 clients; {probed.Connections} health checks");
+    }
+
+    // Connections left in the backend's queue by the probes of ServedAfresh (and clients the backlog still held): accepted and closed.
+    private static async Task DrainPendingAsync(TestBackend backend, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < 400 && backend.HasPendingConnection(TimeSpan.FromMilliseconds(100)); i++)
+        {
+            using Socket pending = await backend.AcceptAsync(cancellationToken);
+        }
+    }
+
     private static int ServerCount(List<Socket> servers)
     {
         lock (servers)
