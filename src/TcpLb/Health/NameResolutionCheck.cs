@@ -27,10 +27,7 @@ internal sealed partial class NameResolutionCheck : IHostedService, IAsyncDispos
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private ITimer? _timer;
-    private Task _round = Task.CompletedTask;
-    private bool _stopped;
+    private Task _rounds = Task.CompletedTask;
 
     /// <param name="pools">The pools as they are now (a reload changes them; each round reads them again).</param>
     public NameResolutionCheck(Func<IEnumerable<Pool>> pools, IHostResolver resolver, TimeProvider time, ILogger logger)
@@ -45,30 +42,16 @@ internal sealed partial class NameResolutionCheck : IHostedService, IAsyncDispos
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await RunRoundAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        using (ExecutionContext.SuppressFlow()) // the rounds must not carry the starter's context for the process's life
         {
-            if (!_stopped)
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _timer = _time.CreateTimer(static state => ((NameResolutionCheck)state!).OnTimer(), this, Interval, Timeout.InfiniteTimeSpan);
-                }
-            }
+            _rounds = RunRoundsAsync(_stopping.Token);
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Task round;
-        lock (_gate)
-        {
-            _stopped = true;
-            _timer?.Dispose();
-            round = _round;
-        }
-
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _rounds.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,26 +67,19 @@ internal sealed partial class NameResolutionCheck : IHostedService, IAsyncDispos
             .Where(entry => entry.backend.Address is DnsEndPoint)
             .Select(entry => CheckAsync(entry.pool, entry.backend, cancellationToken)));
 
-    private void OnTimer()
+    // One round after another, each an interval after the last began (a slow one delays the next, never stacks).
+    private async Task RunRoundsAsync(CancellationToken stopping)
     {
-        lock (_gate)
+        using var timer = new PeriodicTimer(Interval, _time);
+        try
         {
-            if (!_stopped)
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                _round = RunScheduledRoundAsync();
+                await RunRoundAsync(stopping).ConfigureAwait(false);
             }
         }
-    }
-
-    private async Task RunScheduledRoundAsync()
-    {
-        await RunRoundAsync(_stopping.Token).ConfigureAwait(false);
-        lock (_gate)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            if (!_stopped)
-            {
-                _timer?.Change(Interval, Timeout.InfiniteTimeSpan); // re-armed after the round: a slow resolver never stacks rounds
-            }
         }
     }
 

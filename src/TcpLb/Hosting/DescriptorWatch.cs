@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Forwarding;
 
@@ -12,53 +11,32 @@ namespace TcpLb.Hosting;
 /// the open descriptors, takes away those of the connections, and lets the budget hold only as many connections as
 /// the rest leaves room for, keeping <see cref="DescriptorBudget.Reserve"/> back. New clients wait in the backlog.
 /// </summary>
-internal sealed partial class DescriptorWatch : IHostedService, IDisposable
+internal sealed partial class DescriptorWatch : PeriodicLook
 {
     /// <summary>How often the descriptors are counted (one read of /proc/self/fd).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly ConnectionBudget _budget;
     private readonly long _limit;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<int> _countOpen;
-    private ITimer? _timer;
     private int _allowed;
 
     /// <param name="budget">The process's budget (two descriptors per connection).</param>
     /// <param name="limit">The soft RLIMIT_NOFILE.</param>
     /// <param name="countOpen">Descriptors open now (tests substitute it); null reads /proc/self/fd.</param>
     public DescriptorWatch(ConnectionBudget budget, long limit, TimeProvider time, ILogger logger, Func<int>? countOpen = null)
+        : base(Interval, time)
     {
         _budget = budget;
         _limit = limit;
-        _time = time;
         _logger = logger;
         _countOpen = countOpen ?? DescriptorBudget.CountOpen;
         _allowed = budget.Max;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        Look();
-        using (ExecutionContext.SuppressFlow())
-        {
-            _timer = _time.CreateTimer(static state => ((DescriptorWatch)state!).Look(), this, Interval, Interval);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _timer?.Dispose();
-
-    /// <summary>One count (the timer's; tests call it).</summary>
-    public void Look()
+    /// <summary>Counts the descriptors and sets the budget's limit from them.</summary>
+    public override void Look()
     {
         int open = _countOpen();
         if (open <= 0)
@@ -75,6 +53,8 @@ internal sealed partial class DescriptorWatch : IHostedService, IDisposable
             _allowed = allowed;
         }
     }
+
+    protected override void Starting() => Look(); // before the listeners accept: their first connections are within it
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Connection budget now {Allowed}: {Others} descriptors are held by other than connections, of a limit of {Limit}")]
     private static partial void Adjusted(ILogger logger, int allowed, long others, long limit);

@@ -1,5 +1,4 @@
 using System.Runtime;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TcpLb.Hosting;
@@ -16,7 +15,7 @@ namespace TcpLb.Hosting;
 /// 6.0 KiB each), and not again until the heap grows by another <see cref="HeapGrowth"/>; a quiet process is never
 /// collected twice for nothing.
 /// </summary>
-internal sealed partial class MemoryTrim : IHostedService, IDisposable
+internal sealed partial class MemoryTrim : PeriodicLook
 {
     /// <summary>How often the load is looked at: often enough that memory comes back within seconds.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -28,11 +27,9 @@ internal sealed partial class MemoryTrim : IHostedService, IDisposable
     public const long HeapGrowth = 32L << 20;
 
     private readonly Func<int> _openConnections;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<long> _committedBytes;
     private readonly Action _collect;
-    private ITimer? _timer;
     private int _mostSinceTrim;
     private int _lastSeen;
     private long _committedAfterTrim;
@@ -41,9 +38,9 @@ internal sealed partial class MemoryTrim : IHostedService, IDisposable
     /// <param name="committedBytes">The GC's committed bytes (tests substitute it); null reads the GC.</param>
     /// <param name="collect">The trim itself (tests substitute it); null collects.</param>
     public MemoryTrim(Func<int> openConnections, TimeProvider time, ILogger logger, Func<long>? committedBytes = null, Action? collect = null)
+        : base(Interval, time)
     {
         _openConnections = openConnections;
-        _time = time;
         _logger = logger;
         _committedBytes = committedBytes ?? (static () => GC.GetGCMemoryInfo().TotalCommittedBytes);
         _collect = collect ?? Collect;
@@ -52,27 +49,8 @@ internal sealed partial class MemoryTrim : IHostedService, IDisposable
     /// <summary>How many trims ran (for tests and the debug log).</summary>
     public int Trims { get; private set; }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _committedAfterTrim = _committedBytes();
-        using (ExecutionContext.SuppressFlow())
-        {
-            _timer = _time.CreateTimer(static state => ((MemoryTrim)state!).Look(), this, Interval, Interval);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _timer?.Dispose();
-
-    /// <summary>One look (the timer's; tests call it): trims when the load fell enough since the last trim.</summary>
-    public void Look()
+    /// <summary>Trims when the load fell enough since the last trim.</summary>
+    public override void Look()
     {
         int open = _openConnections();
         _mostSinceTrim = Math.Max(_mostSinceTrim, open);
@@ -92,6 +70,8 @@ internal sealed partial class MemoryTrim : IHostedService, IDisposable
         Trims++;
         Trimmed(_logger, open, before >> 20, _committedAfterTrim >> 20);
     }
+
+    protected override void Starting() => _committedAfterTrim = _committedBytes();
 
     private static void Collect()
     {

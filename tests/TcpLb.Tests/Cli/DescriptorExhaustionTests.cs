@@ -28,17 +28,7 @@ public sealed class DescriptorExhaustionTests
         var clients = new List<Socket>();
         var servers = new List<Socket>();
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                Socket server = await backend.AcceptAsync(stopAccepting.Token);
-                lock (servers)
-                {
-                    servers.Add(server);
-                }
-            }
-        }, cancellationToken);
+        Task accepting = AcceptIntoAsync(backend, servers, stopAccepting.Token);
         for (int i = 0; i < 250; i++)
         {
             clients.Add(await Net.ConnectAsync(target, cancellationToken)); // the kernel's backlog takes them all
@@ -88,17 +78,7 @@ public sealed class DescriptorExhaustionTests
         {
             var servers = new List<Socket>();
             using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task accepting = Task.Run(async () =>
-            {
-                while (true)
-                {
-                    Socket server = await backend.AcceptAsync(stopAccepting.Token);
-                    lock (servers)
-                    {
-                        servers.Add(server);
-                    }
-                }
-            }, cancellationToken);
+            Task accepting = AcceptIntoAsync(backend, servers, stopAccepting.Token);
             var clients = new List<Socket>();
             for (int i = 0; i < 150; i++)
             {
@@ -150,6 +130,19 @@ public sealed class DescriptorExhaustionTests
             using Socket pending = await backend.AcceptAsync(cancellationToken);
         }
     }
+
+    // Accepts every connection the backend gets into servers, until cancelled.
+    private static Task AcceptIntoAsync(TestBackend backend, List<Socket> servers, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        while (true)
+        {
+            Socket server = await backend.AcceptAsync(cancellationToken);
+            lock (servers)
+            {
+                servers.Add(server);
+            }
+        }
+    }, CancellationToken.None);
 
     private static int ServerCount(List<Socket> servers)
     {
