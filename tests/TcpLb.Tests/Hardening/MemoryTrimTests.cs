@@ -7,68 +7,60 @@ namespace TcpLb.Tests.Hardening;
 
 /// <summary>
 /// RSS did not come back after a load: nothing allocates once the connections close, so no collection comes.
-/// <see cref="MemoryTrim"/> collects once the load has fallen; the RSS it gives back is measured end to end with the
-/// bench harness (the issue 10 report), these tests pin when it collects.
+/// <see cref="MemoryTrim"/> collects once the load has passed; the RSS it gives back is measured end to end with the
+/// bench harness (bench/results/hardening-2026-11-30.md), these tests pin when it collects.
 /// </summary>
-public sealed class MemoryTrimTests
+public sealed class MemoryTrimTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();
+    private readonly MemoryTrim _trim;
     private int _open;
-    private long _committed = 100L << 20;
     private int _collections;
 
-    [Fact]
-    public async Task A_load_that_fell_to_half_is_trimmed_once_and_a_steady_or_rising_one_never()
+    public MemoryTrimTests()
     {
-        using MemoryTrim trim = await StartAsync();
+        _trim = new MemoryTrim(() => _open, _time, NullLogger.Instance, () => 0, () => _collections++);
+        _trim.StartAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+    }
 
-        Tick(2000);
+    public void Dispose() => _trim.Dispose();
+
+    [Fact]
+    public void A_load_that_fell_to_an_eighth_is_trimmed_once_and_a_quiet_process_never_again()
+    {
         Tick(2000);
         Tick(2100);
-        Assert.Equal(0, _collections); // steady or rising: nothing to give back
-
         Tick(900);
-        Assert.Equal(1, _collections); // fell below half of 2100
+        Tick(263);
+        Assert.Equal(0, _collections); // still more than an eighth of 2100 open: a collection would stall them
 
-        Tick(900);
-        Tick(0);
-        Assert.Equal(2, _collections); // 900 -> 0 is a fall of 900 past the last trim
+        Tick(200);
+        Assert.Equal(1, _collections);
 
+        Tick(200);
         Tick(0);
         Tick(0);
-        Assert.Equal(2, _collections); // quiet: never collected twice for nothing
+        Assert.Equal(1, _collections); // 200 -> 0 is too small a fall to be worth another
     }
 
     [Fact]
-    public async Task A_small_fall_is_not_worth_a_full_collection()
+    public void A_load_that_holds_however_large_is_never_collected()
     {
-        using MemoryTrim trim = await StartAsync();
-
-        Tick(MemoryTrim.MinimumDrop - 1);
-        Tick(0);
+        for (int i = 0; i < 10; i++)
+        {
+            Tick(5000 + (i % 2 * 300));
+        }
 
         Assert.Equal(0, _collections);
     }
 
     [Fact]
-    public async Task A_burst_between_two_looks_is_seen_by_the_heap_it_left_behind()
+    public void A_small_fall_is_not_worth_a_full_collection()
     {
-        using MemoryTrim trim = await StartAsync();
+        Tick(MemoryTrim.MinimumDrop - 1);
+        Tick(0);
 
-        Tick(10);
-        _committed += MemoryTrim.HeapGrowth; // thousands of connections came and went between two looks
-        Tick(12);
-        Assert.Equal(0, _collections); // still rising: the load may be back
-
-        Tick(10);
-        Assert.Equal(1, _collections);
-    }
-
-    private async Task<MemoryTrim> StartAsync()
-    {
-        var trim = new MemoryTrim(() => _open, _time, NullLogger.Instance, () => _committed, () => _collections++);
-        await trim.StartAsync(TestContext.Current.CancellationToken);
-        return trim;
+        Assert.Equal(0, _collections);
     }
 
     private void Tick(int open)
