@@ -144,9 +144,13 @@ public readonly struct ProxyHeader : IEquatable<ProxyHeader>
     }
 
     /// <summary>A copy whose TLVs live in a new array, safe to keep after the input buffer is released.</summary>
-    public ProxyHeader ToOwned() => Tlvs.IsEmpty
-        ? this
-        : new(Version, Command, Family, Transport, SourceAddress, SourcePort, DestinationAddress, DestinationPort, new ReadOnlySequence<byte>(Tlvs.ToArray()), Length);
+    /// <remarks>
+    /// Without TLVs the copy holds the empty sequence, not an empty slice of the input: a slice keeps the input's
+    /// segments, whose positions a pipe rewrites when it reuses them, and the "empty" slice then reads their new bytes.
+    /// </remarks>
+    public ProxyHeader ToOwned() => new(
+        Version, Command, Family, Transport, SourceAddress, SourcePort, DestinationAddress, DestinationPort,
+        Tlvs.IsEmpty ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(Tlvs.ToArray()), Length);
 
     /// <summary>
     /// Same meaning: command, family, transport, endpoints and TLV bytes. The version and wire length

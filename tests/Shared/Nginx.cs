@@ -1,16 +1,28 @@
+using Xunit;
+
 namespace TcpLb.Testing;
 
 /// <summary>
 /// A real nginx, one process (no master, no daemon) so it runs as the test's user, with every path in
-/// its own directory; <c>{dir}</c> in the given http-block text is replaced by that directory.
+/// its own directory; <c>{dir}</c> in the given http-block (and optional stream-block) text is replaced by that directory.
 /// </summary>
 internal static class Nginx
 {
-    public static async Task<PeerProcess> StartAsync(string httpBlock, int waitForPort, CancellationToken cancellationToken)
+    /// <summary>The dynamic stream module as Debian's libnginx-mod-stream installs it.</summary>
+    public const string StreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so";
+
+    public static async Task<PeerProcess> StartAsync(string httpBlock, int waitForPort, CancellationToken cancellationToken, string? streamBlock = null)
     {
         string executable = PeerProcess.Require("nginx");
+        if (streamBlock is not null && !File.Exists(StreamModule))
+        {
+            Assert.Skip($"nginx's stream module is not installed ({StreamModule}); .ci/run installs libnginx-mod-stream with apt-get.");
+        }
+
         string directory = PeerProcess.NewDirectory("nginx");
+        string stream = streamBlock is null ? string.Empty : $"stream {{\n{streamBlock.Replace("{dir}", directory, StringComparison.Ordinal)}\n}}";
         string config = $$"""
+            {{(streamBlock is null ? string.Empty : $"load_module {StreamModule};")}}
             daemon off;
             master_process off;
             worker_processes 1;
@@ -26,6 +38,7 @@ internal static class Nginx
               scgi_temp_path {{directory}}/scgi;
             {{httpBlock.Replace("{dir}", directory, StringComparison.Ordinal)}}
             }
+            {{stream}}
 
             """;
         string configPath = Path.Combine(directory, "nginx.conf");

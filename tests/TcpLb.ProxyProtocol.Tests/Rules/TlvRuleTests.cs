@@ -225,6 +225,22 @@ public sealed class TlvRuleTests
         Assert.Equal(original, buffer[..written]);
     }
 
+    [Fact]
+    public async Task ToOwned_of_a_header_without_TLVs_keeps_nothing_of_the_pipe_after_the_reader_advances()
+    {
+        // The header and more than a segment of payload: advancing past them returns the header's segment to the
+        // pipe's pool, which empties it. A header kept as an empty slice of that segment would then throw.
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync(InetWithTlvs("").Concat(new byte[8192]).ToArray(), TestContext.Current.CancellationToken);
+        System.IO.Pipelines.ReadResult read = await pipe.Reader.ReadAsync(TestContext.Current.CancellationToken);
+        Assert.False(read.Buffer.IsSingleSegment);
+        ProxyHeader owned = ProxyHeaderParser.Parse(read.Buffer).Header.ToOwned();
+        pipe.Reader.AdvanceTo(read.Buffer.End);
+
+        Assert.True(owned.Tlvs.IsEmpty);
+        Assert.Empty(Enumerate(owned));
+    }
+
     private static ProxyTlv[] Enumerate(ProxyHeader header)
     {
         var list = new List<ProxyTlv>();

@@ -69,6 +69,30 @@ public sealed class DemoRouterTests
         }
     }
 
+    [Fact]
+    public async Task A_WebSocket_client_that_leaves_without_a_close_frame_is_one_debug_line_not_an_error()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
+        using var logs = new CapturingLoggerProvider();
+        (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Debug, cancellationToken, logs);
+        await using (router)
+        {
+            await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
+            using (var socket = new ClientWebSocket())
+            {
+                await socket.ConnectAsync(new Uri($"ws://{lb.EndPoint}/ws"), cancellationToken);
+                await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                Assert.Equal("hello"u8.ToArray(), await ReceiveMessageAsync(socket, cancellationToken));
+                socket.Abort(); // gone, no close frame: a closed browser tab
+            }
+
+            await TcpLbUnderTest.WaitUntilAsync(() => logs.Lines.Any(line => line.EventId == 700), "the router logs that the client left", cancellationToken);
+            Assert.Contains(logs.Lines, line => line.EventId == 700 && line.Level == LogLevel.Debug && line.Message.Contains("left without a close frame", StringComparison.Ordinal));
+            Assert.DoesNotContain(logs.Lines, line => line.Level >= LogLevel.Warning);
+        }
+    }
+
     private static async Task<byte[]> ReceiveMessageAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         using var message = new MemoryStream();
