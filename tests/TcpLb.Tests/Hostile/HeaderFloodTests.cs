@@ -23,6 +23,10 @@ public sealed class HeaderFloodTests
 {
     private const int Parallel = 64;
     private static readonly IPNetwork Loopback8 = IPNetwork.Parse("127.0.0.0/8");
+
+    // 10 000 connections take their ephemeral ports on an address of their own, not on 127.0.0.1, where tests that
+    // pick a free port and bind it a moment later (HAProxy, nginx, tcplb) would find one taken.
+    private static readonly IPAddress FloodSource = IPAddress.Parse("127.0.0.5");
     private static readonly byte[] ValidV1 = Encoding.ASCII.GetBytes("PROXY TCP4 192.0.2.1 198.51.100.7 56324 443\r\n");
     private static readonly byte[] ValidV2 = WriteV2(IPEndPoint.Parse("192.0.2.1:56324"), IPEndPoint.Parse("198.51.100.7:443"));
 
@@ -46,7 +50,7 @@ public sealed class HeaderFloodTests
         await System.Threading.Tasks.Parallel.ForEachAsync(Enumerable.Range(0, floods.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                using Socket client = await Net.ConnectAsync(lb.EndPoint, token);
+                using Socket client = await Net.ConnectAsync(lb.EndPoint, token, from: FloodSource);
                 try
                 {
                     await client.SendAsync(floods[i].Bytes, SocketFlags.None, token);

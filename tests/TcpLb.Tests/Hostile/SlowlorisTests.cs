@@ -117,7 +117,8 @@ public sealed class SlowlorisTests
             bool header = i % 2 == 0;
             var target = new IPEndPoint(IPAddress.Loopback, header ? headerPort : bytesPort);
             var since = Stopwatch.StartNew(); // from before the connect: TcpLb's timeouts count from its accept, which is later
-            Socket socket = await Net.ConnectAsync(target, token, from: header ? Net.SecondLoopback : null);
+            // Never from 127.0.0.1: thousands of ephemeral ports there would race tests that bind a port they found free.
+            Socket socket = await Net.ConnectAsync(target, token, from: header ? Net.SecondLoopback : IPAddress.Parse("127.0.0.6"));
             tricklers[i] = new Trickler(socket, since, header ? "header" : "bytes",
                 header ? "PROXY TCP4 192.0.2.1 198.51.100.7 56324 443\r\n"u8.ToArray() : "GET / HTTP/1.1\r\nHost: slow.example\r\nUser-Agent: slowloris\r\n"u8.ToArray());
         });
