@@ -7,6 +7,6 @@ internal sealed record Transfer(string Kind, IPEndPoint Client, TimeSpan Start, 
 {
     public bool Failed => Failure is not null;
 
-    /// <summary>True when the connection was open at <paramref name="instant"/>.</summary>
-    public bool SpansInstant(TimeSpan instant) => Start <= instant && instant <= End;
+    /// <summary>True when the connection was open at some moment from <paramref name="from"/> to <paramref name="to"/> (a router's dying).</summary>
+    public bool Overlaps(TimeSpan from, TimeSpan to) => Start <= to && from <= End;
 }
