@@ -1,4 +1,5 @@
 using System.Net;
+using TcpLb.Tlvs;
 
 namespace TcpLb.Forwarding;
 
@@ -8,6 +9,9 @@ namespace TcpLb.Forwarding;
 /// </summary>
 internal interface IOpenConnection
 {
+    /// <summary>Its id: the access log's <c>id</c>, and the UNIQUE_ID TLV when that is sent.</summary>
+    ConnectionId Id { get; }
+
     /// <summary>The listener that accepted it.</summary>
     ListenerTag Listener { get; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
+using TcpLb.Routing;
 
 namespace TcpLb.Hosting;
 
@@ -104,7 +105,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     public async Task<bool> ReloadAsync(string trigger, CancellationToken cancellationToken)
     {
         int number = Interlocked.Increment(ref _reloads);
-        ConfigLoadResult loaded = ConfigFile.Load(_path);
+        ConfigLoadResult loaded = ConfigFile.Load(_path, check: RoutingCheck.Check);
         if (!loaded.IsValid)
         {
             foreach (string problem in loaded.Problems)
@@ -121,7 +122,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         IReadOnlyList<string> changes;
         try
         {
-            changes = await _server.ReloadAsync(options.Listeners, cancellationToken).ConfigureAwait(false);
+            changes = await _server.ReloadAsync(options.Listeners, options.Pools, cancellationToken).ConfigureAwait(false);
         }
         catch (ListenAddressException exception)
         {
