@@ -5,7 +5,7 @@
 #
 # Publishes Release to out/ (and, with --aot, Native AOT to out-aot/), runs
 # lb-bench.sh --compare none,haproxy,nginx,custom with out/tcplb as the custom proxy pinned to CPU 1
-# (scenarios small, close, bulk, idle with 10 000 connections), once per binary, and writes medians with
+# (every scenario: small, close, bulk, idle with 10 000 connections, slow), once per binary, and writes medians with
 # ratios to HAProxy and to `none` into bench/results/e2e-<date>-<host>.md. See bench/README.md.
 set -euo pipefail
 
@@ -84,7 +84,7 @@ for i in "${!binaries[@]}"; do
     [[ -n $runtime_env ]] && command="env $runtime_env $command"
     args=(--compare none,haproxy,nginx,custom --name "${labels[$i]}" --cmd "$command"
           --proxy-protocol "$proxy_protocol" --proxy-cpu 1 --load-cpu 0
-          --scenarios small,close,bulk,idle --idle-conns 10000 "${timing[@]}"
+          --scenarios all --idle-conns 10000 "${timing[@]}"
           --out "$work/${labels[$i]}.json" "${extra[@]}")
     echo "[e2e] $lb_bench ${args[*]}" >&2
     "$lb_bench" "${args[@]}" > "$work/${labels[$i]}.txt"

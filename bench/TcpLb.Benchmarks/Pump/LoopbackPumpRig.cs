@@ -19,10 +19,8 @@ internal sealed class LoopbackPumpRig : IDisposable
     private readonly Socket _proxyClientSide;
     private readonly Socket _proxyBackendSide;
     private readonly Socket _backend;
-    private readonly Thread _echo;
-    private readonly Thread _clientReader;
-    private readonly SemaphoreSlim _echoed = new(0);
     private readonly byte[] _message;
+    private readonly EchoRoundTrips _roundTrips;
     private readonly Task _pumps;
 
     public LoopbackPumpRig(int messageBytes)
@@ -45,36 +43,23 @@ internal sealed class LoopbackPumpRig : IDisposable
             SocketPump.ReceiveAsync(_proxyBackendSide, downstream.Writer, new TrafficMeter(TimeProvider.System)),
             SocketPump.SendAsync(_proxyClientSide, downstream.Reader));
 
-        _echo = new Thread(Echo) { IsBackground = true, Name = "bench echo backend" };
-        _echo.Start();
+        _roundTrips = new EchoRoundTrips(_client, _backend, _message);
         CheckOneRoundTrip();
-        _clientReader = new Thread(ReadEchoes) { IsBackground = true, Name = "bench client reader" };
-        _clientReader.Start();
+        _roundTrips.StartReading();
     }
 
     /// <summary>Sends the message and waits until all of it came back through both directions of the pump.</summary>
-    public void RoundTrip()
-    {
-        SendAll(_client, _message);
-        if (!_echoed.Wait(TimeSpan.FromSeconds(30)))
-        {
-            throw new TimeoutException("the message did not come back through the pump within 30 s");
-        }
-    }
+    public void RoundTrip() => _roundTrips.RoundTrip();
 
     public void Dispose()
     {
-        // FIN from the client travels through the pump to the echo, which closes its side in turn.
-        _client.Shutdown(SocketShutdown.Send);
+        _roundTrips.Dispose(); // the client's FIN travels through the pump to the echo, which closes its side in turn
         bool ended = _pumps.Wait(TimeSpan.FromSeconds(10));
-        _echo.Join(TimeSpan.FromSeconds(10));
-        _clientReader.Join(TimeSpan.FromSeconds(10));
         foreach (Socket socket in (Socket[])[_client, _proxyClientSide, _proxyBackendSide, _backend])
         {
             socket.Dispose();
         }
 
-        _echoed.Dispose();
         if (!ended)
         {
             throw new InvalidOperationException("the pump loops did not end after the client's FIN");
@@ -85,7 +70,7 @@ internal sealed class LoopbackPumpRig : IDisposable
     private void CheckOneRoundTrip()
     {
         int length = Math.Min(_message.Length, 4096);
-        SendAll(_client, _message.AsSpan(0, length));
+        EchoRoundTrips.SendAll(_client, _message.AsSpan(0, length));
         var back = new byte[length];
         int received = 0;
         while (received < length)
@@ -97,51 +82,6 @@ internal sealed class LoopbackPumpRig : IDisposable
         if (!back.AsSpan().SequenceEqual(_message.AsSpan(0, length)))
         {
             throw new InvalidOperationException("the bytes that came back differ from the bytes sent");
-        }
-    }
-
-    private void ReadEchoes()
-    {
-        var buffer = new byte[256 * 1024];
-        long pending = 0;
-        while (true)
-        {
-            int n = _client.Receive(buffer);
-            if (n == 0)
-            {
-                return;
-            }
-
-            pending += n;
-            while (pending >= _message.Length)
-            {
-                pending -= _message.Length;
-                _echoed.Release();
-            }
-        }
-    }
-
-    private void Echo()
-    {
-        var buffer = new byte[256 * 1024];
-        while (true)
-        {
-            int n = _backend.Receive(buffer);
-            if (n == 0)
-            {
-                _backend.Shutdown(SocketShutdown.Send);
-                return;
-            }
-
-            SendAll(_backend, buffer.AsSpan(0, n));
-        }
-    }
-
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> bytes)
-    {
-        while (!bytes.IsEmpty)
-        {
-            bytes = bytes[socket.Send(bytes)..];
         }
     }
 

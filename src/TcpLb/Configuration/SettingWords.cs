@@ -26,6 +26,9 @@ internal static class SettingWords
     public static SettingValue<LogFormat> LogFormat { get; } =
         SettingValues.Words(("plain", Configuration.LogFormat.Plain), ("json", Configuration.LogFormat.Json));
 
+    public static SettingValue<EngineKind> Engine { get; } =
+        SettingValues.Words(("auto", EngineKind.Auto), ("epoll", EngineKind.Epoll), ("sockets", EngineKind.Sockets));
+
     /// <summary>The balancing policies by name (<see cref="BalancingPolicyNames"/>).</summary>
     public static SettingValue<string> Balance { get; } = SettingValues.Words(BalancingPolicyNames.All);
 }

@@ -22,6 +22,9 @@ internal sealed record TcpLbOptions
     /// <summary>The admin HTTP endpoint (metrics, health, status).</summary>
     public AdminOptions Admin { get; init; } = new();
 
+    /// <summary>The engine that carries connections and its event loops.</summary>
+    public EngineOptions Engine { get; init; } = new();
+
     // --admin-listen ADDR:PORT|off: where the admin endpoint listens, or null for none. Declared before Settings, which reads it.
     private static readonly SettingValue<IPEndPoint?> s_adminListen = new("ADDR:PORT|off", static (string text, out IPEndPoint? listen, out string error) =>
     {
@@ -43,7 +46,7 @@ internal sealed record TcpLbOptions
 
     /// <summary>
     /// The settings of the whole file (its root keys) and the process-wide flags of <c>tcplb run</c>: the listeners,
-    /// then what a process reads once at start (drain, logs, admin endpoint).
+    /// then what a process reads once at start (drain, logs, admin endpoint, engine).
     /// </summary>
     public static SettingSet<TcpLbOptions> Settings { get; } = new(
         new SectionListSetting<TcpLbOptions, ListenerOptions>("listeners", o => o.Listeners, (o, v) => o with { Listeners = v },
@@ -59,5 +62,11 @@ internal sealed record TcpLbOptions
         Section("admin", o => o.Admin, (o, v) => o with { Admin = v }, AdminOptions.Settings, example: "{listen: \"127.0.0.1:8411\"}"),
         Flag("--admin-listen", "admin", s_adminListen, (o, v) => o with { Admin = v is null ? o.Admin with { Enabled = false } : o.Admin with { Listen = v, Enabled = true } },
             help: "The admin HTTP endpoint (/metrics, /healthz, /ready, /status): ADDR:PORT, or off.",
-            fallback: o => o.Admin.Enabled ? o.Admin.Listen : null, overridesFile: true));
+            fallback: o => o.Admin.Enabled ? o.Admin.Listen : null, overridesFile: true),
+        Value("engine", SettingWords.Engine, o => o.Engine.Kind, (o, v) => o with { Engine = o.Engine with { Kind = v } }, flag: "--engine",
+            help: "What carries connections: epoll (Linux: event loops, splice for bulk), sockets (portable), or auto (epoll on Linux).",
+            reload: ReloadEffect.Restart, overridesFile: true),
+        Value("threads", SettingValues.Count(0, EngineOptions.MaxThreads, "a number of event loops "), o => o.Engine.Threads,
+            (o, v) => o with { Engine = o.Engine with { Threads = v } }, flag: "--threads",
+            help: "Event loops of the epoll engine; 0 = one per core the process may use.", reload: ReloadEffect.Restart, overridesFile: true));
 }

@@ -42,18 +42,72 @@ internal sealed class BackendConnector
     /// <summary>Connections waiting for a backend slot.</summary>
     public int QueueLength => _queue.Length;
 
+    /// <summary>Other backends tried after a failed connect, at most.</summary>
+    public int Retries => _retries;
+
+    /// <summary>How long one backend may take to accept.</summary>
+    public TimeSpan ConnectTimeout => _connectTimeout;
+
+    /// <summary>
+    /// The backend to dial next, its connection already counted (so concurrent choices see the load), or null when
+    /// none can take the client now: then <paramref name="mayQueue"/> says whether waiting for a slot can help (some
+    /// healthy, untried backend is merely at its limit). Engines share it; the sockets engine's dial is <see cref="ConnectAsync"/>.
+    /// </summary>
+    public BackendState? TryTakeBackend(ulong clientHash, ReadOnlySpan<BackendState> tried, out bool mayQueue)
+    {
+        mayQueue = false;
+        for (int lostRaces = 0; lostRaces <= MaxLostRaces; lostRaces++)
+        {
+            BackendState? backend = Choose(clientHash, tried);
+            if (backend is null)
+            {
+                mayQueue = HasHealthyBackendAtLimit(tried);
+                return null;
+            }
+
+            // Losing the last slot to a concurrent choice means choosing again.
+            if (backend.TryOpenConnection())
+            {
+                if (!tried.IsEmpty)
+                {
+                    _metrics.ConnectRetried(_pool.Name);
+                }
+
+                return backend;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits in the pool's queue for a backend slot: true when one freed, false on timeout, null when the queue is full.</summary>
+    public Task<bool?> WaitForSlotAsync(CancellationToken cancellationToken) => _queue.WaitAsync(cancellationToken);
+
+    /// <summary>The dial to <paramref name="backend"/> succeeded after <paramref name="took"/>.</summary>
+    public void Connected(BackendState backend, TimeSpan took) => _metrics.BackendConnected(_pool.Name, backend, took);
+
+    /// <summary>
+    /// The dial to <paramref name="backend"/> failed (<paramref name="why"/>): its slot is given back, passive health
+    /// hears of it, and one log line names the backend. Not for a dial cut short by shutdown.
+    /// </summary>
+    public void ConnectFailed(IPEndPoint client, BackendState backend, string why)
+    {
+        Release(backend, backendReset: false, backendAnswered: false);
+        _passive.ReportConnectFailure(backend);
+        ForwardingLog.ConnectFailed(_logger, client, backend.Address, why);
+    }
+
     /// <summary>A connected socket and its backend (whose connection count now includes it), or why there is none.</summary>
     public async Task<(Socket? Socket, BackendState? Backend, CloseReason Failure)> ConnectAsync(IPEndPoint client, ulong clientHash, CancellationToken cancellationToken)
     {
         BackendState[]? tried = null; // allocated only after a failed connect: the common path allocates nothing here
         int triedCount = 0;
-        int lostRaces = 0;
         while (triedCount <= _retries)
         {
-            BackendState? backend = Choose(clientHash, tried.AsSpan(0, triedCount));
+            BackendState? backend = TryTakeBackend(clientHash, tried.AsSpan(0, triedCount), out bool mayQueue);
             if (backend is null)
             {
-                if (!HasHealthyBackendAtLimit(tried.AsSpan(0, triedCount)))
+                if (!mayQueue)
                 {
                     return (null, null, CloseReason.NoBackend);
                 }
@@ -67,42 +121,29 @@ internal sealed class BackendConnector
                 continue; // a slot freed: choose again
             }
 
-            // Counted before the connect, so concurrent choices see the load; losing the last slot to one of them means choosing again.
-            if (!backend.TryOpenConnection())
-            {
-                if (++lostRaces > MaxLostRaces)
-                {
-                    return (null, null, CloseReason.NoBackend);
-                }
-
-                continue;
-            }
-
-            if (triedCount > 0)
-            {
-                _metrics.ConnectRetried(_pool.Name);
-            }
-
-            Socket? socket = await TryConnectAsync(client, backend, cancellationToken).ConfigureAwait(false);
+            (Socket? socket, string? why) = await TryConnectAsync(backend, cancellationToken).ConfigureAwait(false);
             if (socket is not null)
             {
                 // Not yet a success for passive health: a router that accepts and then resets must still be ejected.
                 return (socket, backend, CloseReason.None);
             }
 
-            Release(backend, backendReset: false, backendAnswered: false);
             if (cancellationToken.IsCancellationRequested)
             {
+                Release(backend, backendReset: false, backendAnswered: false);
                 return (null, null, CloseReason.Shutdown);
             }
 
-            _passive.ReportConnectFailure(backend);
+            ConnectFailed(client, backend, why!);
             tried ??= new BackendState[_retries + 1];
             tried[triedCount++] = backend;
         }
 
         return (null, null, CloseReason.NoBackend);
     }
+
+    /// <summary>What a failed dial is called in the log: the socket error, or the connect timeout.</summary>
+    public string TimedOut() => $"no answer within {_connectTimeout.TotalSeconds:0.###} s";
 
     /// <summary>
     /// A connection to <paramref name="backend"/> closed: its slot goes to the next waiter, and passive health
@@ -139,7 +180,7 @@ internal sealed class BackendConnector
         return false;
     }
 
-    private async Task<Socket?> TryConnectAsync(IPEndPoint client, BackendState backend, CancellationToken cancellationToken)
+    private async Task<(Socket? Socket, string? Why)> TryConnectAsync(BackendState backend, CancellationToken cancellationToken)
     {
         // In the backend's own family when it is an address: a dual-mode socket costs one more setsockopt per
         // connection (IPV6_V6ONLY). A name may resolve to either family, so it gets the dual-mode socket.
@@ -152,19 +193,13 @@ internal sealed class BackendConnector
         try
         {
             await socket.ConnectAsync(backend.Address, linked.Token).ConfigureAwait(false);
-            _metrics.BackendConnected(_pool.Name, backend, _time.GetElapsedTime(started));
-            return socket;
+            Connected(backend, _time.GetElapsedTime(started));
+            return (socket, null);
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                string why = exception is SocketException socketError ? socketError.SocketErrorCode.ToString() : $"no answer within {_connectTimeout.TotalSeconds:0.###} s";
-                ForwardingLog.ConnectFailed(_logger, client, backend.Address, why);
-            }
-
-            return null;
+            return (null, exception is SocketException socketError ? socketError.SocketErrorCode.ToString() : TimedOut());
         }
     }
 }

@@ -29,11 +29,12 @@ internal sealed partial class ConnectionBudget
 
     public int Max { get; }
 
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a slot if one is free now; at the cap, warns (at most every 10 s) and returns false.</summary>
+    public bool TryTake()
     {
         if (_slots.Wait(0, CancellationToken.None))
         {
-            return;
+            return true;
         }
 
         long now = _time.GetTimestamp();
@@ -43,7 +44,15 @@ internal sealed partial class ConnectionBudget
             Full(_logger, Max, _what);
         }
 
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        if (!TryTake())
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Release() => _slots.Release();

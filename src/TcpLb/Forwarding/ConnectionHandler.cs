@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
@@ -12,251 +10,170 @@ using TcpLb.Transport;
 namespace TcpLb.Forwarding;
 
 /// <summary>
-/// Carries one accepted connection through its life: who the client is (a trusted upstream's PROXY
-/// header, or the socket) → the client's first bytes (client-first) → a backend → header and first
-/// bytes in one write → both directions pumped, half-close aware → one close, counted and written to the access log.
+/// What one listener's settings (as of one configuration; a reload makes a new handler) decide for each of its
+/// connections, whichever engine carries the bytes: whether the source may or must send a PROXY header, what a
+/// header it sent or failed to send means, which backend to dial (<see cref="Connector"/>), the header to send, and
+/// what a closed connection leaves behind (backend slot, passive health, metrics, access log, admission slot,
+/// registry entry). The engines run the steps; this decides them, so both engines behave alike.
 /// </summary>
 internal sealed class ConnectionHandler
 {
-    private readonly ListenerOptions _options;
-    private readonly BackendConnector _connector;
-    private readonly ConnectionBudget? _listenerBudget;
-    private readonly ConnectionBudget _processBudget;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConnectionTelemetry _telemetry;
-    private readonly ProxyHeaderParserOptions _parserOptions;
-    private readonly ConcurrentDictionary<ProxiedConnection, byte> _active = new();
+    private readonly ConnectionRegistry _registry;
 
-    /// <param name="listenerBudget">
-    /// The listener's max-connections budget, when a reload hands over from an earlier handler with the same limit (its
-    /// connections hold slots in it); null builds one from <paramref name="options"/>.
-    /// </param>
     public ConnectionHandler(
-        ListenerOptions options, BackendConnector connector, ConnectionBudget processBudget, TimeProvider time, ILogger logger, ConnectionTelemetry telemetry,
-        ConnectionBudget? listenerBudget = null)
+        ListenerOptions options, ListenerTag listener, BackendConnector connector, ListenerAdmission admission, ConnectionRegistry registry,
+        TimeProvider time, ILogger logger, ConnectionTelemetry telemetry)
     {
-        _telemetry = telemetry;
-        _processBudget = processBudget;
-        _options = options;
-        _connector = connector;
-        _time = time;
+        Options = options;
+        Listener = listener;
+        Connector = connector;
+        Admission = admission;
+        Time = time;
+        _registry = registry;
         _logger = logger;
-        _parserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
-        _listenerBudget = listenerBudget ?? (options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", time, logger) : null);
+        _telemetry = telemetry;
+        ParserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
     }
 
-    /// <summary>
-    /// Waits until both the process (descriptor budget) and the listener are under their connection limits.
-    /// The accept loop calls it before accepting, so past a limit new clients wait in the kernel's backlog
-    /// instead of being taken and dropped. Each slot taken is given back when the connection ends.
-    /// </summary>
-    public async Task WaitForSlotAsync(CancellationToken cancellationToken)
-    {
-        await _processBudget.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_listenerBudget is not null)
-        {
-            try
-            {
-                await _listenerBudget.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _processBudget.Release();
-                throw;
-            }
-        }
-    }
+    /// <summary>The listener's settings.</summary>
+    public ListenerOptions Options { get; }
 
-    /// <summary>The listener's max-connections budget, null without a limit.</summary>
-    public ConnectionBudget? ListenerBudget => _listenerBudget;
-
-    /// <summary>The listener this handler serves.</summary>
-    public ListenerOptions Options => _options;
+    /// <summary>The listener, as its connections are tagged in the registry.</summary>
+    public ListenerTag Listener { get; }
 
     /// <summary>Where this listener's connections get their backend (its pool and queue).</summary>
-    public BackendConnector Connector => _connector;
+    public BackendConnector Connector { get; }
 
-    /// <summary>Connections currently open.</summary>
-    public int ActiveCount => _active.Count;
+    /// <summary>The slots new connections are admitted with.</summary>
+    public ListenerAdmission Admission { get; }
 
-    /// <summary>The open connections.</summary>
-    public IEnumerable<ProxiedConnection> Connections => _active.Keys;
+    public TimeProvider Time { get; }
 
-    /// <summary>Resets every open connection (the end of a drain).</summary>
-    public void AbortAll()
+    /// <summary>How a trusted upstream's header is parsed (rule 21's cap on its length).</summary>
+    public ProxyHeaderParserOptions ParserOptions { get; }
+
+    public ILogger Logger => _logger;
+
+    /// <summary>A connection was accepted and registered: it counts as open from now until <see cref="Finish"/>.</summary>
+    public void Accepted(IOpenConnection connection)
     {
-        foreach (ProxiedConnection connection in _active.Keys)
-        {
-            connection.Abort(CloseReason.Shutdown);
-        }
+        _registry.Add(connection);
+        _telemetry.Accepted();
     }
-
-    public Task HandleAsync(Socket client, CancellationToken shutdown) => HandleAsync(client, this, shutdown);
 
     /// <summary>
-    /// Serves <paramref name="client"/> with this handler's settings; the slot it holds was taken from
-    /// <paramref name="slotOwner"/> (a reload may have replaced that handler while the accept was pending).
+    /// Rule 20: what the source <paramref name="peer"/> must do first. Without trusted upstreams every client is direct
+    /// (a PROXY line it sends is just data); a trusted upstream must send a header; any other source is direct only with
+    /// <c>allowDirect</c>, else refused (logged here).
     /// </summary>
-    public async Task HandleAsync(Socket client, ConnectionHandler slotOwner, CancellationToken shutdown)
+    public ClientSource Classify(IPEndPoint peer)
     {
-        try
+        if (Options.AcceptProxyFrom.Count == 0)
         {
-            await HandleConnectionAsync(client, shutdown).ConfigureAwait(false);
+            return ClientSource.Direct;
         }
-        finally
+
+        if (IsTrustedUpstream(peer.Address))
         {
-            slotOwner.ReleaseSlot();
+            return ClientSource.TrustedUpstream;
         }
+
+        if (Options.AllowDirect)
+        {
+            return ClientSource.Direct;
+        }
+
+        ForwardingLog.UntrustedSource(_logger, peer);
+        return ClientSource.Refused;
     }
 
-    /// <summary>Gives back a slot taken by <see cref="WaitForSlotAsync"/> that no connection used (its socket stopped accepting).</summary>
-    public void ReleaseSlot()
+    /// <summary>
+    /// A trusted upstream's header is complete: the header to describe downstream. Rule 24: its client; LOCAL and
+    /// UNKNOWN mean the upstream connection itself (rules 4, 10, 11), described by <paramref name="direct"/>.
+    /// </summary>
+    public ProxyHeader HeaderAccepted(ProxyHeader parsed, ProxyHeader direct)
     {
-        _listenerBudget?.Release();
-        _processBudget.Release();
+        _telemetry.ProxyHeaderAccepted();
+        return parsed.DescribesTcpConnection ? parsed : direct;
     }
 
-    private async Task HandleConnectionAsync(Socket client, CancellationToken shutdown)
+    /// <summary>A trusted upstream's header was refused (invalid, not a header, or cut short): one log line and a counter.</summary>
+    public void HeaderRefused(IPEndPoint peer, ProxyParseStatus status, ProxyHeaderError error)
     {
-        ProxiedConnection connection;
-        try
+        string reason = status switch
         {
-            client.NoDelay = true;
-            EnableKeepalive(client);
-            connection = new ProxiedConnection(client, _time);
-        }
-        catch (SocketException)
-        {
-            client.Dispose(); // reset before we could even read its endpoints
-            return;
-        }
-
-        _active.TryAdd(connection, 0);
-        _telemetry.Accepted();
-        ProxyHeader? reported = null;
-        BackendState? backendState = null;
-        Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
-        try
-        {
-            reported = await IdentifyClientAsync(connection, shutdown).ConfigureAwait(false);
-            if (reported is not { } header)
-            {
-                return;
-            }
-
-            if (_options.Connect == ConnectMode.OnFirstBytes && !await WaitForFirstBytesAsync(connection, shutdown).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            // Balancing sees the client as reported (after PROXY), so source-hash follows the real client.
-            ulong clientHash = header.DescribesTcpConnection ? ClientAddressHash.Of(header.SourceAddress) : ClientAddressHash.Of(connection.ClientEndPoint.Address);
-            (Socket? socket, backendState, CloseReason failure) = await _connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
-            if (socket is null)
-            {
-                ForwardingLog.NoBackend(_logger, connection.ClientEndPoint, failure);
-                connection.TrySetCloseReason(shutdown.IsCancellationRequested ? CloseReason.Shutdown : failure);
-                return;
-            }
-
-            EnableKeepalive(socket);
-            if (connection.AttachBackend(socket))
-            {
-                await PumpAsync(connection, clientReceive, WriteHeader(header)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception)
-        {
-            ForwardingLog.Unexpected(_logger, connection.ClientEndPoint, exception);
-            connection.Abort(CloseReason.ClientReset);
-        }
-        finally
-        {
-            connection.TrySetCloseReason(CloseReason.Completed);
-            connection.Close();
-            await clientReceive.ConfigureAwait(false);
-            await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
-            if (backendState is not null)
-            {
-                _connector.Release(backendState, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.Downstream.Bytes > 0);
-            }
-
-            _telemetry.Closed(connection, reported, backendState);
-            _active.TryRemove(connection, out _); // last: once a connection is no longer listed, all of it is done
-        }
+            ProxyParseStatus.NotProxy => "the connection does not start with a PROXY header (rule 20)",
+            ProxyParseStatus.Incomplete => "the peer closed before the header was complete",
+            _ => error.Describe(),
+        };
+        ForwardingLog.InvalidProxyHeader(_logger, peer, reason);
+        _telemetry.ProxyHeaderRejected(status switch { ProxyParseStatus.NotProxy => "not_proxy", ProxyParseStatus.Incomplete => "incomplete", _ => error.ToString() });
     }
 
-    // TCP keepalive (tcpKeepalive) on the client's socket at accept and the backend's at dial: the kernel probes a peer
-    // silent for that long, so one that vanished is found before the idle timeouts; interval and count stay the kernel's.
-    private void EnableKeepalive(Socket socket)
+    /// <summary>A trusted upstream did not send its whole header in time.</summary>
+    public void HeaderTimedOut(IPEndPoint peer)
     {
-        if (_options.TcpKeepalive > TimeSpan.Zero)
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)_options.TcpKeepalive.TotalSeconds);
-        }
+        ForwardingLog.ProxyHeaderTimeout(_logger, peer, Options.Timeouts.ProxyHeader.TotalSeconds);
+        _telemetry.ProxyHeaderRejected("timeout");
     }
 
-    /// <summary>The connection the PROXY header we send will describe, or null when the connection must close.</summary>
-    private async Task<ProxyHeader?> IdentifyClientAsync(ProxiedConnection connection, CancellationToken shutdown)
+    /// <summary>No backend could be had for the client: one log line.</summary>
+    public void NoBackend(IPEndPoint peer, CloseReason failure) => ForwardingLog.NoBackend(_logger, peer, failure);
+
+    /// <summary>Something unexpected ended a connection (a bug, not a peer): one log line with the exception.</summary>
+    public void Unexpected(IPEndPoint peer, Exception exception) => ForwardingLog.Unexpected(_logger, peer, exception);
+
+    /// <summary>
+    /// TCP keepalive (<c>tcpKeepalive</c>) for the client's socket at accept and the backend's at dial: the kernel probes a
+    /// peer silent this many seconds, so one that vanished is found before the idle timeouts; interval and count stay the
+    /// kernel's. 0: off.
+    /// </summary>
+    public int KeepaliveSeconds => (int)Options.TcpKeepalive.TotalSeconds;
+
+    /// <summary>Balancing sees the client as reported (after PROXY), so source-hash follows the real client.</summary>
+    public static ulong ClientHash(in ProxyHeader reported, IPAddress peer) =>
+        reported.DescribesTcpConnection ? ClientAddressHash.Of(reported.SourceAddress) : ClientAddressHash.Of(peer);
+
+    /// <summary>The header to send to the backend, in a pooled array the sender returns once it is sent; empty when none is sent.</summary>
+    public PooledPrefix WriteHeader(in ProxyHeader header)
     {
-        ProxyHeader direct = ProxyHeader.ForTcp(connection.ClientEndPoint, connection.ListenerEndPoint);
-        if (_options.AcceptProxyFrom.Count == 0)
+        if (Options.SendProxy == ProxySendMode.Off)
         {
-            return direct; // nobody is trusted: a PROXY line from a client is just data
+            return default;
         }
 
-        if (!IsTrustedUpstream(connection.ClientEndPoint.Address))
-        {
-            if (_options.AllowDirect)
-            {
-                return direct;
-            }
+        ProxyVersion version = Options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
+        bool crc = version == ProxyVersion.V2 && Options.SendProxyCrc32C;
+        int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        _telemetry.ProxyHeaderSent(version);
+        return new PooledPrefix(buffer, ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc));
+    }
 
-            ForwardingLog.UntrustedSource(_logger, connection.ClientEndPoint);
-            connection.Abort(CloseReason.UntrustedSource);
-            return null;
+    /// <summary>
+    /// The connection has closed: its backend slot goes back (passive health hears how the backend did), metrics and
+    /// the access log count it, its admission slot goes back, and last it leaves the registry (once a connection is
+    /// no longer listed, all of it is done).
+    /// </summary>
+    public void Finish(IOpenConnection connection, ListenerAdmission admission, ProxyHeader? reported, BackendState? backend)
+    {
+        if (backend is not null)
+        {
+            Connector.Release(backend, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.BytesFromBackend > 0);
         }
 
-        using var timeout = new CancellationTokenSource(SinceAccept(connection, _options.Timeouts.ProxyHeader), _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
-        try
-        {
-            var (status, header, error) = await UpstreamHeaderReader.ReadAsync(
-                connection.ClientToBackend.Reader, _parserOptions, _options.ForwardTlvs, linked.Token).ConfigureAwait(false);
-            if (status == ProxyParseStatus.Complete)
-            {
-                _telemetry.ProxyHeaderAccepted();
-                // Rule 24: describe the upstream's client; LOCAL/UNKNOWN mean the upstream connection itself (rules 4, 10, 11).
-                return header.DescribesTcpConnection ? header : direct;
-            }
-
-            string reason = status switch
-            {
-                ProxyParseStatus.NotProxy => "the connection does not start with a PROXY header (rule 20)",
-                ProxyParseStatus.Incomplete => "the peer closed before the header was complete",
-                _ => error.Describe(),
-            };
-            ForwardingLog.InvalidProxyHeader(_logger, connection.ClientEndPoint, reason);
-            _telemetry.ProxyHeaderRejected(status switch { ProxyParseStatus.NotProxy => "not_proxy", ProxyParseStatus.Incomplete => "incomplete", _ => error.ToString() });
-            connection.Abort(CloseReason.InvalidProxyHeader);
-            return null;
-        }
-        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
-        {
-            ForwardingLog.ProxyHeaderTimeout(_logger, connection.ClientEndPoint, _options.Timeouts.ProxyHeader.TotalSeconds);
-            _telemetry.ProxyHeaderRejected("timeout");
-            connection.Abort(CloseReason.ProxyHeaderTimeout);
-            return null;
-        }
+        _telemetry.Closed(connection, reported, backend);
+        admission.Release();
+        _registry.Remove(connection);
     }
 
     // Rule 20: only the configured upstream networks may send a header. A dual-stack listener reports IPv4 peers as mapped IPv6.
     private bool IsTrustedUpstream(IPAddress peer)
     {
         peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-        foreach (IPNetwork network in _options.AcceptProxyFrom)
+        foreach (IPNetwork network in Options.AcceptProxyFrom)
         {
             if (network.Contains(peer))
             {
@@ -265,68 +182,5 @@ internal sealed class ConnectionHandler
         }
 
         return false;
-    }
-
-    /// <summary>Client-first: waits for the first bytes (or the timeout: dial anyway). False when the client left first.</summary>
-    private async Task<bool> WaitForFirstBytesAsync(ProxiedConnection connection, CancellationToken shutdown)
-    {
-        using var timeout = new CancellationTokenSource(SinceAccept(connection, _options.Timeouts.FirstBytes), _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
-        try
-        {
-            var reader = connection.ClientToBackend.Reader;
-            System.IO.Pipelines.ReadResult read = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
-            bool leftFirst = read.Buffer.IsEmpty && read.IsCompleted;
-            reader.AdvanceTo(read.Buffer.Start); // leave the bytes for the send loop: they go out with the header
-            if (leftFirst)
-            {
-                connection.TrySetCloseReason(CloseReason.ClientClosedBeforeData);
-            }
-
-            return !leftFirst;
-        }
-        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
-        {
-            return true; // a server-speaks-first protocol: dial without client bytes
-        }
-    }
-
-    // The header and first-bytes timeouts count from the accept, not from when this step began.
-    private TimeSpan SinceAccept(ProxiedConnection connection, TimeSpan timeout)
-    {
-        TimeSpan left = timeout - _time.GetElapsedTime(connection.StartTimestamp);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
-    }
-
-    /// <summary>The header to send, in a pooled array the send loop returns once it is sent.</summary>
-    private PooledPrefix WriteHeader(ProxyHeader header)
-    {
-        if (_options.SendProxy == ProxySendMode.Off)
-        {
-            return default;
-        }
-
-        ProxyVersion version = _options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
-        bool crc = version == ProxyVersion.V2 && _options.SendProxyCrc32C;
-        int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        _telemetry.ProxyHeaderSent(version);
-        return new PooledPrefix(buffer, ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc));
-    }
-
-    private async Task PumpAsync(ProxiedConnection connection, Task<PumpEnd> clientReceive, PooledPrefix header)
-    {
-        Socket backend = connection.Backend!;
-        using var watchdog = new ConnectionWatchdog(connection, _options.Timeouts, _time);
-
-        // Each loop tells the watchdog how it ended as its last step, so a reset on one side resets the other
-        // at once whatever order these awaits run in; the client receive loop began before the watchdog existed.
-        Task<PumpEnd> backendSend = SocketPump.SendAsync(backend, connection.ClientToBackend.Reader, header, watchdog, PumpLoop.BackendSend);
-        Task<PumpEnd> backendReceive = SocketPump.ReceiveAsync(backend, connection.BackendToClient.Writer, connection.Downstream, watchdog, PumpLoop.BackendReceive);
-        Task<PumpEnd> clientSend = SocketPump.SendAsync(connection.Client, connection.BackendToClient.Reader, default, watchdog, PumpLoop.ClientSend);
-        watchdog.LoopEnded(PumpLoop.ClientReceive, await clientReceive.ConfigureAwait(false));
-        await backendSend.ConfigureAwait(false);
-        await backendReceive.ConfigureAwait(false);
-        await clientSend.ConfigureAwait(false);
     }
 }

@@ -7,8 +7,8 @@ namespace TcpLb.Forwarding;
 
 /// <summary>
 /// What one listener reports about its connections: metrics at accept, at each PROXY header and at close, and
-/// the access-log line at close. Called once per event, never per read: the pump only counts bytes in its
-/// <see cref="Transport.TrafficMeter"/>s, which are read here when the connection closes.
+/// the access-log line at close. Called once per event, never per read: the engines only count bytes, which are read
+/// here when the connection closes.
 /// </summary>
 internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLog, string listener, TimeProvider time)
 {
@@ -22,12 +22,12 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
     public void ProxyHeaderRejected(string reason) => metrics.ProxyHeaderRejected(listener, reason);
 
     /// <summary>The connection is closed: count it, its bytes and its duration, and write its access-log line.</summary>
-    public void Closed(ProxiedConnection connection, ProxyHeader? reported, BackendState? backend)
+    public void Closed(IOpenConnection connection, ProxyHeader? reported, BackendState? backend)
     {
         CloseReason reason = connection.CloseReason;
         TimeSpan duration = time.GetElapsedTime(connection.StartTimestamp);
         string reasonName = CloseReasonText.Name(reason);
-        metrics.ConnectionClosed(listener, backend?.Name, reasonName, duration, connection.Upstream.Bytes, connection.Downstream.Bytes);
+        metrics.ConnectionClosed(listener, backend?.Name, reasonName, duration, connection.BytesFromClient, connection.BytesFromBackend);
         if (!accessLog.IsEnabled(LogLevel.Information))
         {
             return;
@@ -39,7 +39,7 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
             : connection.ClientEndPoint.ToString();
 #pragma warning disable CA1873 // guarded by the IsEnabled check above
         AccessLog.Closed(accessLog, client, connection.ListenerEndPoint, backend?.Name ?? "-",
-            connection.Upstream.Bytes, connection.Downstream.Bytes, (long)duration.TotalMilliseconds,
+            connection.BytesFromClient, connection.BytesFromBackend, (long)duration.TotalMilliseconds,
             CloseReasonText.TerminationState(reason), reasonName);
 #pragma warning restore CA1873
     }

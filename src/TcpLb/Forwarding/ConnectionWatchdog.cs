@@ -35,10 +35,7 @@ internal sealed class ConnectionWatchdog : IDisposable, IPumpObserver
         TimeSpan untilBackend = Remaining(_connection.Downstream, _timeouts.BackendIdle, now);
         if (untilClient <= TimeSpan.Zero || untilBackend <= TimeSpan.Zero)
         {
-            bool halfClosed = _connection.Upstream.Ended || _connection.Downstream.Ended;
-            _connection.Abort(halfClosed
-                ? CloseReason.HalfClosedTimeout
-                : untilClient <= TimeSpan.Zero ? CloseReason.ClientIdleTimeout : CloseReason.BackendIdleTimeout);
+            _connection.Abort(IdleDeadline.Reason(_connection.Upstream.Ended || _connection.Downstream.Ended, untilClient));
             return;
         }
 
@@ -73,16 +70,9 @@ internal sealed class ConnectionWatchdog : IDisposable, IPumpObserver
 
     public void Dispose() => _timer.Dispose();
 
-    // A direction that has ended waits for nothing; while the other has ended, this one runs under the half-closed timeout.
     private TimeSpan Remaining(TrafficMeter meter, TimeSpan idle, long now)
     {
-        if (meter.Ended)
-        {
-            return TimeSpan.MaxValue;
-        }
-
-        bool otherEnded = ReferenceEquals(meter, _connection.Upstream) ? _connection.Downstream.Ended : _connection.Upstream.Ended;
-        TimeSpan limit = otherEnded && _timeouts.HalfClosed < idle ? _timeouts.HalfClosed : idle;
-        return limit - _time.GetElapsedTime(meter.LastActivity, now);
+        TrafficMeter other = ReferenceEquals(meter, _connection.Upstream) ? _connection.Downstream : _connection.Upstream;
+        return IdleDeadline.Remaining(meter.Ended, other.Ended, _time.GetElapsedTime(meter.LastActivity, now), idle, _timeouts.HalfClosed);
     }
 }

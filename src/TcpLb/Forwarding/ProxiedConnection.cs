@@ -6,19 +6,21 @@ using TcpLb.Transport;
 namespace TcpLb.Forwarding;
 
 /// <summary>
-/// One client connection and, once dialled, its backend connection: the two sockets, one pipe per
-/// direction, the traffic of each direction and how it ended. Abort resets both sockets at once, which
+/// One client connection of the sockets engine and, once dialled, its backend connection: the two sockets, one
+/// pipe per direction, the traffic of each direction and how it ended. Abort resets both sockets at once, which
 /// ends every loop still running on them.
 /// </summary>
-internal sealed class ProxiedConnection
+internal sealed class ProxiedConnection : IOpenConnection
 {
     private readonly Lock _sockets = new();
     private int _closeReason;
+    private int _phase;
     private bool _aborted;
 
-    public ProxiedConnection(Socket client, TimeProvider time)
+    public ProxiedConnection(Socket client, ListenerTag listener, TimeProvider time)
     {
         Client = client;
+        Listener = listener;
         ClientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
         ListenerEndPoint = (IPEndPoint)client.LocalEndPoint!;
         Upstream = new TrafficMeter(time);
@@ -27,6 +29,21 @@ internal sealed class ProxiedConnection
     }
 
     public Socket Client { get; }
+
+    public ListenerTag Listener { get; }
+
+    /// <summary>Set by the flow as it goes (a moment's value for status).</summary>
+    public ConnectionPhase Phase
+    {
+        get => Upstream.Ended || Downstream.Ended ? ConnectionPhase.HalfClosed : (ConnectionPhase)Volatile.Read(ref _phase);
+        set => Volatile.Write(ref _phase, (int)value);
+    }
+
+    public long BytesFromClient => Upstream.Bytes;
+
+    public long BytesFromBackend => Downstream.Bytes;
+
+    public bool ClientDirectionEnded => Upstream.Ended;
 
     public Socket? Backend { get; private set; }
 

@@ -34,7 +34,8 @@ internal static class UpstreamHeaderReader
         }
     }
 
-    private static ProxyHeader WithoutTlvs(ProxyHeader header) => header.DescribesTcpConnection
+    /// <summary>The header without its TLVs (they point into a buffer about to be reused), when they are not forwarded.</summary>
+    public static ProxyHeader WithoutTlvs(ProxyHeader header) => header.DescribesTcpConnection
         ? ProxyHeader.ForTcp(header.SourceAddress, header.SourcePort, header.DestinationAddress, header.DestinationPort)
         : header.Command == ProxyCommand.Local ? ProxyHeader.Local() : ProxyHeader.Unknown();
 }

@@ -5,8 +5,11 @@ using TcpLb.Forwarding;
 
 namespace TcpLb.Hosting;
 
-/// <summary>What every running listener shares: the clock, logs (the access log too), metrics, the process's connection budget, one DNS resolver.</summary>
-internal sealed class ListenerContext(TimeProvider time, ILoggerFactory loggers, TcpLbMetrics metrics, ConnectionBudget processBudget)
+/// <summary>
+/// What every running listener shares: the clock, logs (the access log too), metrics, the process's connection budget,
+/// the registry of open connections, the engine that carries them, one DNS resolver.
+/// </summary>
+internal sealed class ListenerContext(TimeProvider time, ILoggerFactory loggers, TcpLbMetrics metrics, ConnectionBudget processBudget, ConnectionRegistry registry, IConnectionEngine engine)
 {
     private IDnsResolver? _resolver;
 
@@ -22,6 +25,12 @@ internal sealed class ListenerContext(TimeProvider time, ILoggerFactory loggers,
     public ILogger AccessLog { get; } = loggers.CreateLogger(Diagnostics.AccessLog.Category);
 
     public ConnectionBudget ProcessBudget { get; } = processBudget;
+
+    /// <summary>Every open connection of the process.</summary>
+    public ConnectionRegistry Registry { get; } = registry;
+
+    /// <summary>The engine that accepts and carries connections.</summary>
+    public IConnectionEngine Engine { get; } = engine;
 
     /// <summary>Created on first use: a process without DNS discovery never builds one.</summary>
     public IDnsResolver Resolver => LazyInitializer.EnsureInitialized(ref _resolver, () => new DnsClientResolver());

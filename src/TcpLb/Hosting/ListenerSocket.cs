@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpLb.Forwarding;
 using TcpLb.Transport;
@@ -7,24 +6,21 @@ using TcpLb.Transport;
 namespace TcpLb.Hosting;
 
 /// <summary>
-/// One bound listening socket and its accept loop. The listener whose connections it takes
+/// One bound listening socket, accepted on by the engine. The listener whose connections it takes
 /// (<see cref="Target"/>) can change on reload without the socket closing, so no client is refused while
 /// settings change; each accepted connection goes to the handler current at its accept.
 /// </summary>
 internal sealed class ListenerSocket
 {
     private readonly SocketListener _socket;
-    private readonly CancellationTokenSource _stop;
     private RunningListener _target;
-    private ConnectionHandler? _reserved; // the handler whose slot the next accepted socket uses; only the loop touches it
-    private Task _loop = Task.CompletedTask;
+    private IAcceptor? _acceptor;
 
-    private ListenerSocket(SocketListener socket, IPEndPoint configured, RunningListener target, CancellationToken stopAccepting)
+    private ListenerSocket(SocketListener socket, IPEndPoint configured, RunningListener target)
     {
         _socket = socket;
         Configured = configured;
         _target = target;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(stopAccepting);
     }
 
     /// <summary>The address as configured (port 0 stays 0), which reloads compare.</summary>
@@ -39,35 +35,21 @@ internal sealed class ListenerSocket
         set => Volatile.Write(ref _target, value);
     }
 
-    /// <summary>Binds and listens now (throws <see cref="SocketException"/> when the address is taken).</summary>
-    public static ListenerSocket Bind(IPEndPoint configured, RunningListener target, TimeProvider time, ILogger logger, CancellationToken stopAccepting) =>
-        new(SocketListener.Bind(configured, time, logger), configured, target, stopAccepting);
+    /// <summary>Binds and listens now (throws <see cref="System.Net.Sockets.SocketException"/> when the address is taken).</summary>
+    public static ListenerSocket Bind(IPEndPoint configured, RunningListener target, TimeProvider time, ILogger logger) =>
+        new(SocketListener.Bind(configured, time, logger), configured, target);
 
-    /// <summary>Starts accepting; each connection is handed to <paramref name="track"/>.</summary>
-    public void Start(Action<Task> track, CancellationToken shutdown) =>
-        _loop = _socket.AcceptLoopAsync(WaitForSlotAsync, socket => Accepted(socket, track, shutdown), _stop.Token);
+    /// <summary>Starts accepting with <paramref name="engine"/>.</summary>
+    public void Start(IConnectionEngine engine) => _acceptor = engine.Accept(_socket, () => Target.Handler);
 
     /// <summary>Stops accepting and closes the socket; connections already accepted go on.</summary>
     public async Task StopAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_acceptor is not null)
+        {
+            await _acceptor.StopAsync().ConfigureAwait(false);
+        }
+
         _socket.Dispose();
-        await _loop.ConfigureAwait(false);
-        Interlocked.Exchange(ref _reserved, null)?.ReleaseSlot(); // a slot taken for an accept that never came
-        _stop.Dispose();
-    }
-
-    private async Task WaitForSlotAsync(CancellationToken cancellationToken)
-    {
-        ConnectionHandler handler = Target.Handler;
-        await handler.WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
-        _reserved = handler;
-    }
-
-    // The connection gets the settings current now, even if a reload came while the accept was pending.
-    private void Accepted(Socket socket, Action<Task> track, CancellationToken shutdown)
-    {
-        ConnectionHandler slotOwner = Interlocked.Exchange(ref _reserved, null)!;
-        track(Target.Handler.HandleAsync(socket, slotOwner, shutdown));
     }
 }

@@ -12,12 +12,12 @@ namespace TcpLb.Hosting;
 /// new connections go to, the connector with its queue and passive health, active checks, DNS discovery).
 /// A reload that keeps the listener (<see cref="ReconfigureAsync"/>) keeps the pool, so backends that stay
 /// keep their health and connection counts; new connections get the new settings, open ones finish under the
-/// handler that took them. Its sockets are <see cref="ListenerSocket"/>s owned by the server.
+/// handler that took them (they stay in the registry, tagged with this listener, until they end). Its sockets are
+/// <see cref="ListenerSocket"/>s owned by the server.
 /// </summary>
 internal sealed class RunningListener : IAsyncDisposable
 {
     private readonly ListenerContext _context;
-    private readonly List<ConnectionHandler> _handlers = []; // the current one last; earlier ones until their connections end
     private ConnectionHandler _handler;
     private BackendSlotQueue _queue;
     private PassiveHealthMonitor _passive;
@@ -29,6 +29,7 @@ internal sealed class RunningListener : IAsyncDisposable
         _context = context;
         Options = options;
         Pool = new Pool(options.Listen[0].ToString(), CreatePolicy(options.Balance), options.Backends, context.Time);
+        Tag = new ListenerTag(Pool.Name);
         _queue = new BackendSlotQueue(options.MaxQueue, options.QueueTimeout, context.Time);
         _passive = CreatePassive(options);
         _checker = CreateChecker(options);
@@ -40,23 +41,14 @@ internal sealed class RunningListener : IAsyncDisposable
 
     public Pool Pool { get; }
 
+    /// <summary>How this listener's connections are tagged in the registry (and how many are open).</summary>
+    public ListenerTag Tag { get; }
+
     /// <summary>The handler new connections go to.</summary>
     public ConnectionHandler Handler => Volatile.Read(ref _handler);
 
     /// <summary>Connections waiting for a backend slot.</summary>
     public int QueueLength => _queue.Length;
-
-    /// <summary>Every handler that still has connections, the current one included.</summary>
-    public IReadOnlyList<ConnectionHandler> Handlers
-    {
-        get
-        {
-            lock (_handlers)
-            {
-                return [.. _handlers];
-            }
-        }
-    }
 
     /// <summary>Resolves DNS once (bounded) and starts the health checks; called before the sockets accept.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -66,11 +58,8 @@ internal sealed class RunningListener : IAsyncDisposable
             await _discovery.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        StartHealthChecks();
+        _checker?.Start();
     }
-
-    /// <summary>Starts the active health checks only (<see cref="TcpLbServer.Start"/>: no DNS round to wait for).</summary>
-    public void StartHealthChecks() => _checker?.Start();
 
     /// <summary>
     /// Applies <paramref name="options"/> (same listener, other settings) to new connections. Returns what changed, from
@@ -140,19 +129,10 @@ internal sealed class RunningListener : IAsyncDisposable
         }
 
         // Same limit: the new handler shares the budget the open connections hold slots in; a new limit starts afresh.
-        ConnectionBudget? listenerBudget = old.MaxConnections == options.MaxConnections ? _handler.ListenerBudget : null;
+        ConnectionBudget? listenerBudget = old.MaxConnections == options.MaxConnections ? _handler.Admission.ListenerBudget : null;
         Options = options;
         Volatile.Write(ref _handler, CreateHandler(options, listenerBudget));
         return [.. ListenerOptions.Settings.Changes(old, options).Select(change => change.ToString())];
-    }
-
-    /// <summary>Forgets earlier handlers whose connections have all ended.</summary>
-    public void PruneHandlers()
-    {
-        lock (_handlers)
-        {
-            _handlers.RemoveAll(handler => handler != _handler && handler.ActiveCount == 0);
-        }
     }
 
     /// <summary>Stops health checks and DNS discovery (the listener is removed or the process stops); connections go on.</summary>
@@ -181,15 +161,11 @@ internal sealed class RunningListener : IAsyncDisposable
 
     private ConnectionHandler CreateHandler(ListenerOptions options, ConnectionBudget? listenerBudget = null)
     {
+        listenerBudget ??= options.MaxConnections > 0 ? new ConnectionBudget(options.MaxConnections, "listener max-connections", _context.Time, _context.Logger) : null;
+        var admission = new ListenerAdmission(_context.ProcessBudget, listenerBudget);
         var connector = new BackendConnector(Pool, _passive, _queue, options.Retries, options.Timeouts.Connect, _context.Time, _context.Logger, _context.Metrics);
         var telemetry = new ConnectionTelemetry(_context.Metrics, _context.AccessLog, Pool.Name, _context.Time);
-        var handler = new ConnectionHandler(options, connector, _context.ProcessBudget, _context.Time, _context.Logger, telemetry, listenerBudget);
-        lock (_handlers)
-        {
-            _handlers.Add(handler);
-        }
-
-        return handler;
+        return new ConnectionHandler(options, Tag, connector, admission, _context.Registry, _context.Time, _context.Logger, telemetry);
     }
 
     private PassiveHealthMonitor CreatePassive(ListenerOptions options)

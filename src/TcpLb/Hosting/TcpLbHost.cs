@@ -33,7 +33,8 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services => new TcpLbServer(options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(services => new TcpLbServer(
+            options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(), engine: options.Engine));
         if (options.Admin.Enabled)
         {
             // Registered first: started before the listeners, stopped after them (see AdminHostedService).

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -12,27 +11,24 @@ using TcpLb.Transport;
 namespace TcpLb.Hosting;
 
 /// <summary>
-/// The running balancer: every listener (its pool and settings), the sockets it accepts on, and the connections
-/// in flight. <see cref="ReloadAsync"/> applies a new set of listeners without closing a socket that stays or
-/// cutting a connection. Stop drains in Kestrel's order: stop accepting, let connections finish up to the drain
-/// time, reset the rest.
+/// The running balancer: every listener (its pool and settings), the sockets it accepts on, the engine that carries
+/// connections and the one registry of those in flight. <see cref="ReloadAsync"/> applies a new set of listeners
+/// without closing a socket that stays or cutting a connection. Stop drains in Kestrel's order: stop accepting, let
+/// connections finish up to the drain time, reset the rest.
 /// </summary>
 internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly ListenerContext _context;
-    private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly CancellationTokenSource _stopAccepting = new();
     private readonly SemaphoreSlim _changes = new(1, 1); // start, reloads and stop run one at a time
     private readonly bool _ownsMetrics;
     private IReadOnlyList<ListenerOptions> _options;
     private List<RunningListener> _listeners = [];
-    private readonly List<RunningListener> _removed = []; // removed by a reload, kept until their connections end
     private Dictionary<IPEndPoint, ListenerSocket> _sockets = [];
     private int _stopping;
 
-    public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null)
+    public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null, EngineOptions? engine = null)
     {
         _ownsMetrics = metrics is null;
         _options = listeners;
@@ -40,9 +36,14 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 
         // Measured now, when the runtime has its assemblies open: the budget is what is left.
         int budget = DescriptorBudget.MaxConnections(DescriptorBudget.ReadDescriptorLimit(), DescriptorBudget.CountOpen());
-        _context = new ListenerContext(time, loggers, metrics ?? new TcpLbMetrics(), new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", time, _logger));
+        _context = new ListenerContext(
+            time, loggers, metrics ?? new TcpLbMetrics(), new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", time, _logger),
+            new ConnectionRegistry(), CreateEngine(engine ?? new EngineOptions(), time, _logger, _shutdown.Token));
         _context.Metrics.ObservePools(() => [.. _listeners.Select(l => (l.Pool, l.QueueLength))]);
     }
+
+    /// <summary>The engine carrying connections (<c>sockets</c> or <c>epoll</c>).</summary>
+    public IConnectionEngine Engine => _context.Engine;
 
     /// <summary>The listeners' settings now in effect (the last reload's).</summary>
     public IReadOnlyList<ListenerOptions> Options => Volatile.Read(ref _options);
@@ -63,30 +64,14 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
         StartAccepting(sockets.Values);
     }
 
-    /// <summary>Builds the pools, binds every listener (all or none) and starts accepting; DNS discovery runs only under <see cref="StartAsync"/>.</summary>
-    public void Start()
-    {
-        List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
-        Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
-        SocketActivation.CloseUnclaimed(_logger); // inherited sockets no listener took
-        foreach (RunningListener listener in listeners)
-        {
-            listener.StartHealthChecks();
-        }
-
-        _listeners = listeners;
-        _sockets = sockets;
-        StartAccepting(sockets.Values);
-    }
-
     /// <summary>The addresses actually bound (port 0 resolved), in listener order.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => [.. _listeners.SelectMany(l => l.Options.Listen).Select(endPoint => _sockets[endPoint].LocalEndPoint)];
 
     /// <summary>Connections open right now.</summary>
-    public int ActiveConnections => AllHandlers.Sum(h => h.ActiveCount);
+    public int ActiveConnections => _context.Registry.Count;
 
     /// <summary>The open connections, for status and tests.</summary>
-    public IReadOnlyCollection<ProxiedConnection> Connections => [.. AllHandlers.SelectMany(h => h.Connections)];
+    public IReadOnlyList<IOpenConnection> Connections => _context.Registry.Snapshot();
 
     /// <summary>The pools, one per listener, in listener order.</summary>
     public IReadOnlyList<Pool> Pools => [.. _listeners.Select(l => l.Pool)];
@@ -100,20 +85,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     /// <summary>Each listener as it runs now: its bound addresses, pool, queue and open connections (for /status and /ready).</summary>
     public IReadOnlyList<ListenerView> Listeners => [.. _listeners.Select(l => new ListenerView(
         [.. l.Options.Listen.Select(endPoint => _sockets.TryGetValue(endPoint, out ListenerSocket? socket) ? socket.LocalEndPoint : endPoint)],
-        l.Pool, l.QueueLength, l.Handlers.Sum(h => h.ActiveCount)))];
-
-    private IEnumerable<ConnectionHandler> AllHandlers => _listeners.Concat(RemovedListeners).SelectMany(l => l.Handlers);
-
-    private RunningListener[] RemovedListeners
-    {
-        get
-        {
-            lock (_removed)
-            {
-                return [.. _removed];
-            }
-        }
-    }
+        l.Pool, l.QueueLength, l.Tag.OpenConnections))];
 
     /// <summary>
     /// Makes <paramref name="listeners"/> (already validated) the running configuration, all or nothing: the new
@@ -172,14 +144,10 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 
                 foreach (int oldIndex in plan.Removed)
                 {
+                    // Its connections stay in the registry, tagged with it, until they end (drained, never cut).
                     RunningListener removed = _listeners[oldIndex];
                     await removed.DisposeAsync().ConfigureAwait(false);
-                    lock (_removed)
-                    {
-                        _removed.Add(removed);
-                    }
-
-                    changes.Add($"-listener {removed.Pool.Name} (draining {removed.Handlers.Sum(h => h.ActiveCount)} connections)");
+                    changes.Add($"-listener {removed.Pool.Name} (draining {removed.Tag.OpenConnections} connections)");
                 }
             }
             catch
@@ -196,7 +164,6 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
             _listeners = [.. listeners.Select((_, i) => Target(i))];
             _sockets = sockets;
             Volatile.Write(ref _options, listeners);
-            PruneFinished();
             return changes;
         }
         finally
@@ -216,7 +183,6 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
         await _changes.WaitAsync().ConfigureAwait(false); // a reload in progress finishes first
         try
         {
-            _stopAccepting.Cancel(); // also frees an accept loop waiting for a listener slot
             foreach (ListenerSocket socket in _sockets.Values)
             {
                 await socket.StopAsync().ConfigureAwait(false);
@@ -227,27 +193,24 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
                 await listener.DisposeAsync().ConfigureAwait(false);
             }
 
-            int open = _connections.Count;
-            if (open > 0 || _sockets.Count > 0)
+            ConnectionRegistry registry = _context.Registry;
+            if (registry.Count > 0 || _sockets.Count > 0)
             {
-                Draining(_logger, open, drain.TotalSeconds); // not when a failed start stops a server that never accepted
+                Draining(_logger, registry.Count, drain.TotalSeconds); // not when a failed start stops a server that never accepted
             }
+
             try
             {
                 // Accepted connections still waiting for a header, first bytes or a backend slot are served too:
                 // their client is connected, and in a binary upgrade no other process will see it.
-                await Task.WhenAll(_connections.Keys).WaitAsync(drain, _context.Time).ConfigureAwait(false);
+                await registry.WhenEmptyAsync().WaitAsync(drain, _context.Time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                int left = _connections.Count;
+                int left = registry.Count;
                 _shutdown.Cancel(); // those still waiting give up now
-                foreach (ConnectionHandler handler in AllHandlers)
-                {
-                    handler.AbortAll();
-                }
-
-                await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+                registry.AbortAll(CloseReason.Shutdown);
+                await registry.WhenEmptyAsync().ConfigureAwait(false);
                 Aborted(_logger, left);
             }
         }
@@ -260,8 +223,8 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        await _context.Engine.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
-        _stopAccepting.Dispose();
         _changes.Dispose();
         if (_ownsMetrics)
         {
@@ -281,7 +244,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
                 ListenerSocket socket;
                 try
                 {
-                    socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger, _stopAccepting.Token);
+                    socket = ListenerSocket.Bind(endPoint, target, _context.Time, _logger);
                 }
                 catch (SocketException exception)
                 {
@@ -309,35 +272,18 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     {
         foreach (ListenerSocket socket in sockets.ToList())
         {
-            Listening(_logger, socket.LocalEndPoint);
-            socket.Start(Track, _shutdown.Token);
+            Listening(_logger, socket.LocalEndPoint, _context.Engine.Name);
+            socket.Start(_context.Engine);
         }
     }
 
-    // Handlers and removed listeners are kept while they have connections (for drain, status, abort), then forgotten.
-    private void PruneFinished()
-    {
-        foreach (RunningListener listener in _listeners)
-        {
-            listener.PruneHandlers();
-        }
+    private static IConnectionEngine CreateEngine(EngineOptions options, TimeProvider time, ILogger logger, CancellationToken shutdown) =>
+        options.Resolved == EngineKind.Epoll
+            ? new EpollEngine(options.ResolvedThreads, time, logger, shutdown)
+            : new SocketsEngine(shutdown);
 
-        lock (_removed)
-        {
-            _removed.RemoveAll(listener => listener.Handlers.All(h => h.ActiveCount == 0));
-        }
-    }
-
-    private void Track(Task connection)
-    {
-        _connections.TryAdd(connection, 0);
-        _ = connection.ContinueWith(
-            static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
-            _connections, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {EndPoint}")]
-    private static partial void Listening(ILogger logger, IPEndPoint endPoint);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {EndPoint} ({Engine} engine)")]
+    private static partial void Listening(ILogger logger, IPEndPoint endPoint, string engine);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Stopped accepting; draining {Open} connections for up to {Seconds} s")]
     private static partial void Draining(ILogger logger, int open, double seconds);

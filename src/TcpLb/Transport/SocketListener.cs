@@ -20,6 +20,13 @@ internal sealed partial class SocketListener : IDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
+    /// <summary>The listening socket's descriptor, for an engine that accepts on it itself (set non-blocking here).</summary>
+    public int TakeDescriptorForEventLoops()
+    {
+        _socket.Blocking = false;
+        return (int)_socket.Handle;
+    }
+
     /// <summary>Binds and listens now, so that "accepting" means "ready". <c>[::]</c> also accepts IPv4 (dual-stack).</summary>
     public static SocketListener Bind(IPEndPoint endPoint, TimeProvider time, ILogger logger)
     {

@@ -27,23 +27,34 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
     public IPEndPoint EndPoint => Server.EndPoints[0];
 
     /// <summary>Starts with <paramref name="options"/>; its Listen is replaced by 127.0.0.1:0 unless given.</summary>
-    public static TcpLbUnderTest Start(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null)
+    public static Task<TcpLbUnderTest> StartAsync(ListenerOptions options, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default)
     {
         if (options.Listen.Count == 0)
         {
             options = options with { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] };
         }
 
-        return StartAll([options], time, metrics);
+        return StartAllAsync([options], time, metrics, engine);
     }
 
-    /// <summary>Starts with several listeners, each on the addresses it names.</summary>
-    public static TcpLbUnderTest StartAll(IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null)
+    /// <summary>Starts with several listeners, each on the addresses it names, on <paramref name="engine"/> (2 loops for epoll).</summary>
+    public static async Task<TcpLbUnderTest> StartAllAsync(
+        IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default)
     {
         var logs = new CapturingLoggerProvider();
         ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics);
-        server.Start();
+        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics, new EngineOptions { Kind = engine.ToKind(), Threads = 2 });
+        try
+        {
+            await server.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            loggers.Dispose();
+            throw;
+        }
+
         return new TcpLbUnderTest(server, logs, loggers);
     }
 
@@ -55,7 +66,7 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
         new() { Listen = [], Backends = [.. backends.Select(address => new BackendOptions { Address = address })] };
 
     /// <summary>The connections open right now.</summary>
-    public IReadOnlyCollection<ProxiedConnection> Connections => Server.Connections;
+    public IReadOnlyList<IOpenConnection> Connections => Server.Connections;
 
     /// <summary>Waits (bounded, polling) until <paramref name="condition"/> holds; fails with <paramref name="what"/>.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken cancellationToken)

@@ -11,14 +11,14 @@ namespace TcpLb.IntegrationTests.Cli;
 /// </summary>
 public sealed class DescriptorExhaustionTests
 {
-    [Fact]
-    public async Task Near_the_descriptor_limit_accept_waits_and_serves_again_once_connections_close()
+    [Theory, BothEngines]
+    public async Task Near_the_descriptor_limit_accept_waits_and_serves_again_once_connections_close(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         int port = LoopbackPorts.Free();
-        string command = $"ulimit -n 400 && exec dotnet '{Tcplb.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept --admin-listen off";
+        string command = $"ulimit -n 400 && exec dotnet '{Tcplb.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept --admin-listen off --engine {engine.Flag()}";
         using PeerProcess tcplb = PeerProcess.Start("bash", ["-c", command], PeerProcess.NewDirectory("tcplb-emfile"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
         var target = new IPEndPoint(IPAddress.Loopback, port);
@@ -64,6 +64,71 @@ public sealed class DescriptorExhaustionTests
         await TcpLbUnderTest.WaitUntilAsync(() => ServedAfresh(target, backend), "a new client is served again", cancellationToken);
         Assert.False(tcplb.HasExited);
         Assert.DoesNotContain("Out of memory", tcplb.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The limit lowered under a running process (its descriptor budget was measured against the old one), so accept
+    /// itself fails with EMFILE: TcpLb backs off instead of spinning or dying, and serves again once descriptors free up.
+    /// The epoll engine only: on the sockets engine the .NET runtime aborts the process when, out of descriptors, it
+    /// cannot start a thread; there the descriptor budget above is what keeps it from getting here.
+    /// </summary>
+    [Fact]
+    public async Task Out_of_descriptors_at_accept_the_epoll_engine_backs_off_and_serves_again_once_some_close()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the epoll engine runs on Linux only");
+        const Engine engine = Engine.Epoll;
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        int port = LoopbackPorts.Free();
+        using PeerProcess tcplb = PeerProcess.Start(
+            "dotnet", [Tcplb.DllPath, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--connect", "on-accept", "--admin-listen", "off", "--engine", engine.Flag()],
+            PeerProcess.NewDirectory("tcplb-emfile-accept"));
+        await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        int open = Directory.GetFiles($"/proc/{tcplb.Pid}/fd").Length;
+        string limit = (open + 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (int code, _, string error) = await RunAsync("prlimit", ["--pid", tcplb.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), $"--nofile={limit}:{limit}"], cancellationToken);
+        Assert.True(code == 0, $"prlimit failed: {error}");
+
+        // A few connections take the last descriptors; the rest wait in the backlog while accept fails.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var clients = new List<Socket>();
+        for (int i = 0; i < 20; i++)
+        {
+            clients.Add(await Net.ConnectAsync(target, cancellationToken));
+        }
+
+        await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("failed with", StringComparison.Ordinal), "TcpLb reports a failed accept", cancellationToken);
+        Assert.False(tcplb.HasExited, tcplb.Output);
+
+        clients.ForEach(client => client.Dispose());
+        while (backend.HasPendingConnection(TimeSpan.FromMilliseconds(200)))
+        {
+            (await backend.AcceptAsync(cancellationToken)).Dispose(); // what got through is let go too
+        }
+
+        await TcpLbUnderTest.WaitUntilAsync(() => ServedAfresh(target, backend), "a new client is served again", cancellationToken);
+        Assert.False(tcplb.HasExited, tcplb.Output);
+
+        // It backed off (one failed accept per 100 ms at most) rather than spinning on a listener that stays readable.
+        int failures = tcplb.Output.Split('\n').Count(line => line.Contains("failed with", StringComparison.Ordinal));
+        Assert.InRange(failures, 1, (watch.ElapsedMilliseconds / 100) + 2);
+    }
+
+    private static async Task<(int Code, string Out, string Error)> RunAsync(string program, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        string error = await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, output, error);
     }
 
     private static int ServerCount(List<Socket> servers)

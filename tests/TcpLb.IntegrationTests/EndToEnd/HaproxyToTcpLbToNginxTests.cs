@@ -1,6 +1,7 @@
 using System.Net;
 using TcpLb.Configuration;
 using TcpLb.Testing;
+using TcpLb.Forwarding;
 using Xunit;
 
 namespace TcpLb.IntegrationTests.EndToEnd;
@@ -13,19 +14,19 @@ namespace TcpLb.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class HaproxyToTcpLbToNginxTests
 {
-    [Fact]
-    public async Task Nginx_behind_HAProxy_and_TcpLb_sees_the_original_client_not_HAProxy()
+    [Theory, BothEngines]
+    public async Task Nginx_behind_HAProxy_and_TcpLb_sees_the_original_client_not_HAProxy(Engine engine)
     {
         PeerProcess.Require("nginx");
         PeerProcess.Require("haproxy");
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
         {
             AcceptProxyFrom = [IPNetwork.Parse("127.0.0.1/32")],
             SendProxy = ProxySendMode.V1,
-        });
+        }, engine: engine);
         int haproxyPort = LoopbackPorts.Free();
         using PeerProcess haproxy = await Haproxy.StartAsync($"""
             listen upstream_balancer
@@ -41,7 +42,7 @@ public sealed class HaproxyToTcpLbToNginxTests
             TcpLbUnderTest.WaitUntilAsync(
                 () =>
                 {
-                    upstreamPeer = tcplb.Connections.FirstOrDefault(c => c.Upstream.Bytes > 0 && c.Backend is null)?.ClientEndPoint;
+                    upstreamPeer = tcplb.Connections.FirstOrDefault(c => c.BytesFromClient > 0 && c.Phase < ConnectionPhase.Established)?.ClientEndPoint;
                     return upstreamPeer is not null;
                 },
                 "HAProxy's header reached TcpLb before the request",

@@ -13,8 +13,8 @@ namespace TcpLb.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class RouterFailureTests
 {
-    [Fact]
-    public async Task A_router_killed_mid_load_costs_only_its_connections_and_new_ones_go_to_the_other()
+    [Theory, BothEngines]
+    public async Task A_router_killed_mid_load_costs_only_its_connections_and_new_ones_go_to_the_other(Engine engine)
     {
         PeerProcess.Require("nginx");
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
@@ -29,7 +29,7 @@ public sealed class RouterFailureTests
                 Balance = "round-robin",
                 HealthCheck = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromMilliseconds(500), Fall = 1 },
             };
-            await using var lb = TcpLbUnderTest.Start(options);
+            await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
             // Long-lived keep-alive connections, some on each router.
             var held = new List<(Socket Socket, string Router)>();

@@ -30,7 +30,7 @@ public sealed class TcpLbToHaproxyTests
               bind 127.0.0.1:{haproxyPort} accept-proxy
               server capture {capture.EndPoint} send-proxy-v2
             """, cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(new IPEndPoint(IPAddress.Loopback, haproxyPort)) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(new IPEndPoint(IPAddress.Loopback, haproxyPort)) with
         {
             SendProxy = proxyVersion == 1 ? ProxySendMode.V1 : ProxySendMode.V2,
         });

@@ -18,7 +18,7 @@ public sealed class TcpLbToNginxTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
         {
             SendProxy = proxyVersion == 1 ? ProxySendMode.V1 : ProxySendMode.V2,
         });
@@ -33,14 +33,14 @@ public sealed class TcpLbToNginxTests
         Assert.DoesNotContain("broken header", nginx.ReadErrorLog(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Nginx_accepts_every_one_of_50_sequential_connections_from_TcpLb_with_a_v2_header()
+    [Theory, BothEngines]
+    public async Task Nginx_accepts_every_one_of_50_sequential_connections_from_TcpLb_with_a_v2_header(Engine engine)
     {
         const int requests = 50;
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with { SendProxy = ProxySendMode.V2 });
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with { SendProxy = ProxySendMode.V2 }, engine: engine);
         var tokens = new List<string>();
 
         for (int i = 0; i < requests; i++)

@@ -25,7 +25,7 @@ public sealed class WebSocketThroughNginxTests
         CancellationToken cancellationToken = deadline.Token;
         await using WebSocketEchoServer echo = await WebSocketEchoServer.StartAsync(cancellationToken);
         using NginxRouter nginx = await NginxRouter.StartAsync(cancellationToken, webSocketUpstream: echo.EndPoint);
-        await using TcpLbUnderTest tcplb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
+        await using TcpLbUnderTest tcplb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(nginx.ProxyProtocolEndPoint) with
         {
             SendProxy = proxyVersion == 1 ? ProxySendMode.V1 : ProxySendMode.V2,
         });

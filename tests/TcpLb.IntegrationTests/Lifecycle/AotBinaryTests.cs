@@ -27,16 +27,18 @@ public sealed class AotBinaryTests
     }
 
     [Theory]
-    [InlineData("v1")]
-    [InlineData("v2")]
-    public async Task The_AOT_binary_forwards_bytes_after_a_PROXY_header_and_exits_0_on_SIGTERM(string version)
+    [InlineData("v1", Engine.Sockets)]
+    [InlineData("v2", Engine.Sockets)]
+    [InlineData("v1", Engine.Epoll)]
+    [InlineData("v2", Engine.Epoll)]
+    public async Task The_AOT_binary_forwards_bytes_after_a_PROXY_header_and_exits_0_on_SIGTERM(string version, Engine engine)
     {
         string binary = Binary;
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend(readsProxyHeader: true);
         int port = LoopbackPorts.Free();
-        string[] arguments = ["run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", version, "--balance", "round-robin"];
+        string[] arguments = ["run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", version, "--balance", "round-robin", "--engine", engine.Flag()];
         using PeerProcess tcplb = PeerProcess.Start(binary, arguments, PeerProcess.NewDirectory("aot"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 
@@ -48,8 +50,8 @@ public sealed class AotBinaryTests
         Assert.Contains("Stopped accepting", tcplb.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_AOT_binary_accepts_on_a_socket_passed_by_systemd()
+    [Theory, BothEngines]
+    public async Task The_AOT_binary_accepts_on_a_socket_passed_by_systemd(Engine engine)
     {
         string binary = Binary;
         string activate = PeerProcess.Require("systemd-socket-activate");
@@ -57,7 +59,7 @@ public sealed class AotBinaryTests
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend(readsProxyHeader: true);
         int port = LoopbackPorts.Free();
-        string[] arguments = ["-l", $"127.0.0.1:{port}", "--", binary, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v2"];
+        string[] arguments = ["-l", $"127.0.0.1:{port}", "--", binary, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v2", "--engine", engine.Flag()];
         using PeerProcess tcplb = PeerProcess.Start(activate, arguments, PeerProcess.NewDirectory("aot-activation"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 

@@ -14,8 +14,8 @@ namespace TcpLb.IntegrationTests.Lifecycle;
 /// </summary>
 public sealed class BinaryUpgradeTests
 {
-    [Fact]
-    public async Task A_new_process_takes_over_the_socket_while_the_old_one_drains_without_a_failed_connection()
+    [Theory, BothEngines]
+    public async Task A_new_process_takes_over_the_socket_while_the_old_one_drains_without_a_failed_connection(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(90));
         CancellationToken cancellationToken = deadline.Token;
@@ -23,7 +23,7 @@ public sealed class BinaryUpgradeTests
         int port = LoopbackPorts.Free();
         var target = new IPEndPoint(IPAddress.Loopback, port);
         using ActivationSocketHolder holder = await ActivationSocketHolder.StartAsync(
-            port, ["run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--drain-timeout", "30s"], cancellationToken);
+            port, ["run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--drain-timeout", "30s", "--engine", engine.Flag()], cancellationToken);
 
         int a = await holder.LaunchAsync("--send-proxy v1", cancellationToken);
         await using var load = new ContinuousLoad(target, clients: 4, cancellationToken);

@@ -14,8 +14,8 @@ namespace TcpLb.IntegrationTests.Lifecycle;
 /// </summary>
 public sealed class Pid1Tests
 {
-    [Fact]
-    public async Task As_PID_1_of_its_own_PID_namespace_tcplb_drains_on_SIGTERM_and_exits_0()
+    [Theory, BothEngines]
+    public async Task As_PID_1_of_its_own_PID_namespace_tcplb_drains_on_SIGTERM_and_exits_0(Engine engine)
     {
         string unshare = PeerProcess.Require("unshare");
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
@@ -23,7 +23,7 @@ public sealed class Pid1Tests
         await using var backend = new EchoBackend(readsProxyHeader: true);
         int port = LoopbackPorts.Free();
         var target = new IPEndPoint(IPAddress.Loopback, port);
-        string[] arguments = ["--pid", "--fork", "--kill-child", "--", "dotnet", Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1"];
+        string[] arguments = ["--pid", "--fork", "--kill-child", "--", "dotnet", Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1", "--engine", engine.Flag()];
         using PeerProcess container = PeerProcess.Start(unshare, arguments, PeerProcess.NewDirectory("pid1"));
         try
         {

@@ -14,14 +14,16 @@ namespace TcpLb.IntegrationTests.Lifecycle;
 public sealed class SignalDrainTests
 {
     [Theory]
-    [InlineData(PosixSignal.SIGTERM)]
-    [InlineData(PosixSignal.SIGINT)]
-    public async Task A_signal_refuses_new_connections_and_the_open_one_finishes_then_exit_code_0(PosixSignal signal)
+    [InlineData(PosixSignal.SIGTERM, Engine.Sockets)]
+    [InlineData(PosixSignal.SIGINT, Engine.Sockets)]
+    [InlineData(PosixSignal.SIGTERM, Engine.Epoll)]
+    [InlineData(PosixSignal.SIGINT, Engine.Epoll)]
+    public async Task A_signal_refuses_new_connections_and_the_open_one_finishes_then_exit_code_0(PosixSignal signal, Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend(readsProxyHeader: true);
-        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "30s", cancellationToken);
+        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "30s", engine, cancellationToken);
         using (tcplb)
         {
             using Socket open = await Net.ConnectAsync(target, cancellationToken);
@@ -47,14 +49,16 @@ public sealed class SignalDrainTests
     }
 
     [Theory]
-    [InlineData(PosixSignal.SIGTERM)]
-    [InlineData(PosixSignal.SIGINT)]
-    public async Task A_connection_open_past_the_drain_timeout_is_reset_at_the_deadline_and_exit_code_is_0(PosixSignal signal)
+    [InlineData(PosixSignal.SIGTERM, Engine.Sockets)]
+    [InlineData(PosixSignal.SIGINT, Engine.Sockets)]
+    [InlineData(PosixSignal.SIGTERM, Engine.Epoll)]
+    [InlineData(PosixSignal.SIGINT, Engine.Epoll)]
+    public async Task A_connection_open_past_the_drain_timeout_is_reset_at_the_deadline_and_exit_code_is_0(PosixSignal signal, Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend(readsProxyHeader: true);
-        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "1500ms", cancellationToken);
+        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "1500ms", engine, cancellationToken);
         using (tcplb)
         {
             using Socket open = await Net.ConnectAsync(target, cancellationToken);
@@ -71,13 +75,13 @@ public sealed class SignalDrainTests
         }
     }
 
-    [Fact]
-    public async Task A_client_accepted_but_silent_when_SIGTERM_comes_is_still_served()
+    [Theory, BothEngines]
+    public async Task A_client_accepted_but_silent_when_SIGTERM_comes_is_still_served(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend(readsProxyHeader: true);
-        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "30s", cancellationToken);
+        (PeerProcess tcplb, IPEndPoint target) = await StartAsync(backend, "30s", engine, cancellationToken);
         using (tcplb)
         {
             // Client-first: tcplb waits for this client's first bytes before it dials. The backlog is FIFO, so once
@@ -98,10 +102,10 @@ public sealed class SignalDrainTests
         }
     }
 
-    private static async Task<(PeerProcess Tcplb, IPEndPoint Target)> StartAsync(EchoBackend backend, string drainTimeout, CancellationToken cancellationToken)
+    private static async Task<(PeerProcess Tcplb, IPEndPoint Target)> StartAsync(EchoBackend backend, string drainTimeout, Engine engine, CancellationToken cancellationToken)
     {
         int port = LoopbackPorts.Free();
-        string[] arguments = [Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1", "--drain-timeout", drainTimeout];
+        string[] arguments = [Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1", "--drain-timeout", drainTimeout, "--engine", engine.Flag()];
         PeerProcess tcplb = PeerProcess.Start("dotnet", arguments, PeerProcess.NewDirectory("drain"));
         try
         {

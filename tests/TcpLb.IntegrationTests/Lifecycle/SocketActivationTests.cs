@@ -48,8 +48,8 @@ public sealed class SocketActivationTests
         Assert.Equal(expected, problem);
     }
 
-    [Fact]
-    public async Task An_inherited_socket_serves_its_listener_an_unmatched_one_is_closed_and_a_listener_without_one_binds()
+    [Theory, BothEngines]
+    public async Task An_inherited_socket_serves_its_listener_an_unmatched_one_is_closed_and_a_listener_without_one_binds(Engine engine)
     {
         string activate = PeerProcess.Require("systemd-socket-activate");
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
@@ -63,7 +63,7 @@ public sealed class SocketActivationTests
         string[] arguments =
         [
             "-l", $"127.0.0.1:{inherited}", "-l", $"127.0.0.1:{unmatched}", "--fdname=public:spare", "--",
-            "dotnet", Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{inherited}", "--listen", $"127.0.0.1:{bound}",
+            "dotnet", Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--engine", engine.Flag(), "--listen", $"127.0.0.1:{inherited}", "--listen", $"127.0.0.1:{bound}",
             "--backend", backend.EndPoint.ToString(), "--send-proxy", "v1",
         ];
         using PeerProcess tcplb = PeerProcess.Start(activate, arguments, PeerProcess.NewDirectory("activation"));

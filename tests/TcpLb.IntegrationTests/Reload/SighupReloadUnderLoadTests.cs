@@ -21,8 +21,8 @@ public sealed class SighupReloadUnderLoadTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Fact]
-    public async Task Twenty_reloads_under_load_fail_no_connection_and_corrupt_no_byte()
+    [Theory, BothEngines]
+    public async Task Twenty_reloads_under_load_fail_no_connection_and_corrupt_no_byte(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromMinutes(3));
         CancellationToken cancellationToken = deadline.Token;
@@ -33,7 +33,7 @@ public sealed class SighupReloadUnderLoadTests : IDisposable
         string path = Path.Combine(_directory, "tcplb.yaml");
         var listener = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
         WriteConfig(path, listener, backends, generation: 0);
-        using PeerProcess tcplb = Tcplb.Start(["run", "--config", path, .. Tcplb.NoAdmin]);
+        using PeerProcess tcplb = Tcplb.Start(["run", "--config", path, .. Tcplb.NoAdmin, "--engine", engine.Flag()]);
         await tcplb.WaitForLineAsync(line => line.Contains($"Listening on {listener}", StringComparison.Ordinal), cancellationToken);
         await tcplb.WaitForLineAsync(line => line.Contains("on SIGHUP", StringComparison.Ordinal), cancellationToken); // until then SIGHUP would end it
 

@@ -18,12 +18,12 @@ public sealed class AdminEndpointTests
 {
     private static readonly IPEndPoint s_anyLoopbackPort = new(IPAddress.Loopback, 0);
 
-    [Fact]
-    public async Task Healthz_answers_200_while_the_process_runs()
+    [Theory, BothEngines]
+    public async Task Healthz_answers_200_while_the_process_runs(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
 
@@ -33,8 +33,8 @@ public sealed class AdminEndpointTests
         Assert.Equal("ok\n", await response.Content.ReadAsStringAsync(deadline.Token));
     }
 
-    [Fact]
-    public async Task Ready_is_200_with_a_healthy_backend_and_503_naming_the_pool_once_every_backend_is_down()
+    [Theory, BothEngines]
+    public async Task Ready_is_200_with_a_healthy_backend_and_503_naming_the_pool_once_every_backend_is_down(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -42,7 +42,7 @@ public sealed class AdminEndpointTests
         using var refusing = new RefusingPort();
         IPEndPoint dead = refusing.EndPoint;
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time, engine: engine);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
@@ -68,12 +68,12 @@ public sealed class AdminEndpointTests
         Assert.Equal($"not ready: pool {lb.Server.Pools[0].Name} has no healthy backend\n", await after.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    [Fact]
-    public async Task Ready_is_503_once_the_server_stops_accepting()
+    [Theory, BothEngines]
+    public async Task Ready_is_503_once_the_server_stops_accepting(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
@@ -89,8 +89,8 @@ public sealed class AdminEndpointTests
         Assert.StartsWith("not ready: not accepting connections", await after.Content.ReadAsStringAsync(deadline.Token), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Status_lists_each_listener_its_pool_and_backends_with_state_and_open_connections()
+    [Theory, BothEngines]
+    public async Task Status_lists_each_listener_its_pool_and_backends_with_state_and_open_connections(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -98,7 +98,7 @@ public sealed class AdminEndpointTests
         using var refusing = new RefusingPort();
         var spare = new BackendOptions { Address = refusing.EndPoint, Weight = 3, Backup = true };
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Balance = "round-robin" };
-        await using var lb = TcpLbUnderTest.Start(options with { Backends = [.. options.Backends, spare] });
+        await using var lb = await TcpLbUnderTest.StartAsync(options with { Backends = [.. options.Backends, spare] }, engine: engine);
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -131,13 +131,13 @@ public sealed class AdminEndpointTests
         Assert.Equal(0, backends[1].GetProperty("activeConnections").GetInt32());
     }
 
-    [Fact]
-    public async Task A_taken_admin_address_fails_the_start_with_a_message_naming_it()
+    [Theory, BothEngines]
+    public async Task A_taken_admin_address_fails_the_start_with_a_message_naming_it(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var taken = new TestBackend(); // something already listens there
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         var failure = await Assert.ThrowsAsync<AdminEndpointException>(() => AdminEndpoint.StartAsync(taken.EndPoint, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token));
 

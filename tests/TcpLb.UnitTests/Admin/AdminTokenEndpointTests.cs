@@ -28,7 +28,7 @@ public sealed class AdminTokenEndpointTests : IDisposable
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         Assert.True(AdminAccess.TryDecide(new IPEndPoint(IPAddress.Loopback, 0), Token, false, out AdminAccess? access, out _));
         await using AdminEndpoint admin = await AdminEndpoint.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), access, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         var root = new Uri(admin.Url);
@@ -66,7 +66,7 @@ public sealed class AdminTokenEndpointTests : IDisposable
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         var options = new AdminOptions { Listen = new IPEndPoint(IPAddress.Any, 0) };
         await using var service = new AdminHostedService(options, lb.Server, NullLoggerFactory.Instance, optional: false, environment: _ => null);
 
@@ -81,7 +81,7 @@ public sealed class AdminTokenEndpointTests : IDisposable
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         var options = new AdminOptions { Listen = new IPEndPoint(IPAddress.Any, 0), AllowUnauthenticated = true };
         await using var service = new AdminHostedService(options, lb.Server, NullLoggerFactory.Instance, optional: false, environment: _ => null);
         await service.StartAsync(deadline.Token);
@@ -98,7 +98,7 @@ public sealed class AdminTokenEndpointTests : IDisposable
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         string tokenFile = Path.Combine(_directory, "token");
         await File.WriteAllTextAsync(tokenFile, Token + "\n", deadline.Token);
         var options = new AdminOptions { Listen = new IPEndPoint(IPAddress.Any, 0), TokenFile = tokenFile };
@@ -121,7 +121,7 @@ public sealed class AdminTokenEndpointTests : IDisposable
 
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         var options = new AdminOptions { Listen = new IPEndPoint(address, 0) };
         await using var service = new AdminHostedService(options, lb.Server, NullLoggerFactory.Instance, optional: false,
             environment: name => name == AdminToken.Variable ? Token : null);

@@ -21,7 +21,7 @@ public sealed class DemoRouterTests
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken);
         await using (router)
         {
-            await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
+            await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
 
             using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
             await client.SendAsync("GET / HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -40,7 +40,7 @@ public sealed class DemoRouterTests
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Warning, cancellationToken);
         await using (router)
         {
-            await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
+            await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
             using var socket = new ClientWebSocket();
             await socket.ConnectAsync(new Uri($"ws://{lb.EndPoint}/ws"), cancellationToken);
 
@@ -78,7 +78,7 @@ public sealed class DemoRouterTests
         (var router, IPEndPoint routerEndPoint) = await DemoRouter.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), LogLevel.Debug, cancellationToken, logs);
         await using (router)
         {
-            await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
+            await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(routerEndPoint) with { SendProxy = ProxySendMode.V2 });
             using (var socket = new ClientWebSocket())
             {
                 await socket.ConnectAsync(new Uri($"ws://{lb.EndPoint}/ws"), cancellationToken);

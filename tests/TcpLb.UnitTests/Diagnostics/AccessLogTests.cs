@@ -15,14 +15,14 @@ public sealed class AccessLogTests
 {
     private const int AccessLine = 110;
 
-    [Fact]
-    public async Task One_line_per_connection_names_the_reported_client_listener_backend_bytes_and_termination()
+    [Theory, BothEngines]
+    public async Task One_line_per_connection_names_the_reported_client_listener_backend_bytes_and_termination(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")] };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
         byte[] header = Encoding.ASCII.GetBytes("PROXY TCP4 203.0.113.7 10.0.0.1 5555 80\r\n");
 
         using (Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
@@ -51,13 +51,13 @@ public sealed class AccessLogTests
             line);
     }
 
-    [Fact]
-    public async Task A_backend_reset_is_logged_with_the_termination_state_SD()
+    [Theory, BothEngines]
+    public async Task A_backend_reset_is_logged_with_the_termination_state_SD(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -72,14 +72,14 @@ public sealed class AccessLogTests
         Assert.Matches(@" bytes_up=1 bytes_down=0 duration_ms=\d+ termination=SD reason=backend_reset$", line);
     }
 
-    [Fact]
-    public async Task A_connection_refused_for_its_header_is_logged_without_a_backend()
+    [Theory, BothEngines]
+    public async Task A_connection_refused_for_its_header_is_logged_without_a_backend(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")] };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);

@@ -15,15 +15,15 @@ namespace TcpLb.UnitTests.Diagnostics;
 /// </summary>
 public sealed class ConnectionMetricsTests
 {
-    [Fact]
-    public async Task A_connection_is_counted_at_accept_and_at_close_with_its_bytes_each_way_and_reason()
+    [Theory, BothEngines]
+    public async Task A_connection_is_counted_at_accept_and_at_close_with_its_bytes_each_way_and_reason(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V2 }, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V2 }, metrics: metrics, engine: engine);
         string listener = $"tcplb.listener={lb.Server.Pools[0].Name}";
 
         using (Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
@@ -53,15 +53,15 @@ public sealed class ConnectionMetricsTests
         Assert.Equal(0, recorded.Sum("tcplb.backend.connect.retries"));
     }
 
-    [Fact]
-    public async Task A_backend_reset_is_counted_with_its_reason()
+    [Theory, BothEngines]
+    public async Task A_backend_reset_is_counted_with_its_reason(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -75,8 +75,8 @@ public sealed class ConnectionMetricsTests
         Assert.Equal(1, recorded.Sum("tcplb.connection.closed"));
     }
 
-    [Fact]
-    public async Task PROXY_headers_from_a_trusted_upstream_are_counted_accepted_or_rejected_by_reason()
+    [Theory, BothEngines]
+    public async Task PROXY_headers_from_a_trusted_upstream_are_counted_accepted_or_rejected_by_reason(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -84,7 +84,7 @@ public sealed class ConnectionMetricsTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")] };
-        await using var lb = TcpLbUnderTest.Start(options, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, metrics: metrics, engine: engine);
 
         await SendAndWaitForCloseAsync(lb, "PROXY TCP4 203.0.113.7 10.0.0.1 5555 80\r\nhello", cancellationToken, backend);
         await SendAndWaitForCloseAsync(lb, "GET / HTTP/1.1\r\n\r\n", cancellationToken);
@@ -97,8 +97,8 @@ public sealed class ConnectionMetricsTests
         Assert.DoesNotContain("203.0.113.7", recorded.AllTagValues.Select(value => value?.Split(':')[0])); // the client is never a tag
     }
 
-    [Fact]
-    public async Task A_connect_retried_on_another_backend_is_counted_once_per_failed_connect()
+    [Theory, BothEngines]
+    public async Task A_connect_retried_on_another_backend_is_counted_once_per_failed_connect(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -108,7 +108,7 @@ public sealed class ConnectionMetricsTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = new() { ConsecutiveFailures = 0 } };
-        await using var lb = TcpLbUnderTest.Start(options, metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, metrics: metrics, engine: engine);
 
         // Round-robin alternates: within two connections one is tried on the dead backend first, then retried.
         for (int i = 0; i < 2; i++)
@@ -126,15 +126,15 @@ public sealed class ConnectionMetricsTests
         Assert.Equal(2, recorded.Count("tcplb.backend.connect.duration", $"tcplb.backend={alive.EndPoint}"));
     }
 
-    [Fact]
-    public async Task The_gauges_show_each_backend_state_its_open_connections_and_the_queue()
+    [Theory, BothEngines]
+    public async Task The_gauges_show_each_backend_state_its_open_connections_and_the_queue(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), metrics: metrics, engine: engine);
         string pool = $"tcplb.pool={lb.Server.Pools[0].Name}";
         string backendTag = $"tcplb.backend={backend.EndPoint}";
 

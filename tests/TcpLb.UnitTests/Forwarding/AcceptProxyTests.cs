@@ -14,14 +14,14 @@ public sealed class AcceptProxyTests
 {
     private static readonly IPNetwork s_loopback8 = IPNetwork.Parse("127.0.0.0/8");
 
-    [Fact]
-    public async Task A_trusted_upstream_header_split_byte_by_byte_is_read_and_its_client_is_the_one_sent_on()
+    [Theory, BothEngines]
+    public async Task A_trusted_upstream_header_split_byte_by_byte_is_read_and_its_client_is_the_one_sent_on(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
         byte[] upstreamHeader = new byte[64];
         int length = ProxyHeaderWriter.WriteV2(upstreamHeader, IPEndPoint.Parse("203.0.113.9:5555"), IPEndPoint.Parse("198.51.100.1:443"));
 
@@ -29,7 +29,7 @@ public sealed class AcceptProxyTests
         for (int i = 0; i < length; i++)
         {
             await upstream.SendAsync(upstreamHeader.AsMemory(i, 1), SocketFlags.None, cancellationToken);
-            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Bytes == i + 1, $"byte {i} is read", cancellationToken);
+            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().BytesFromClient == i + 1, $"byte {i} is read", cancellationToken);
         }
 
         await upstream.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -49,7 +49,7 @@ public sealed class AcceptProxyTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8] });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8] });
         (Socket otherClient, Socket otherServer) = await EstablishedWithHeaderAsync(lb, backend, cancellationToken);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -68,13 +68,13 @@ public sealed class AcceptProxyTests
         otherServer.Dispose();
     }
 
-    [Fact]
-    public async Task An_untrusted_source_is_refused_without_allow_direct()
+    [Theory, BothEngines]
+    public async Task An_untrusted_source_is_refused_without_allow_direct(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("10.0.0.0/8")] });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("10.0.0.0/8")] }, engine: engine);
 
         // Refused at once: the reset may even beat the client's own view of its connect completing.
         string end;
@@ -94,8 +94,8 @@ public sealed class AcceptProxyTests
         Assert.False(backend.HasPendingConnection(TimeSpan.FromMilliseconds(200)));
     }
 
-    [Fact]
-    public async Task With_allow_direct_an_untrusted_source_is_a_direct_client_and_its_PROXY_line_is_data()
+    [Theory, BothEngines]
+    public async Task With_allow_direct_an_untrusted_source_is_a_direct_client_and_its_PROXY_line_is_data(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
@@ -106,7 +106,7 @@ public sealed class AcceptProxyTests
             AllowDirect = true,
             SendProxy = ProxySendMode.V1,
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         string spoof = "PROXY TCP4 6.6.6.6 5.6.7.8 1 80\r\n";
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
@@ -118,13 +118,13 @@ public sealed class AcceptProxyTests
         Assert.Equal(real + spoof, Encoding.ASCII.GetString(await Net.ReadToEndAsync(server, cancellationToken)));
     }
 
-    [Fact]
-    public async Task Without_accept_proxy_from_a_PROXY_line_is_just_data()
+    [Theory, BothEngines]
+    public async Task Without_accept_proxy_from_a_PROXY_line_is_just_data(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         byte[] spoof = "PROXY TCP4 6.6.6.6 5.6.7.8 1 80\r\n"u8.ToArray();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -135,14 +135,14 @@ public sealed class AcceptProxyTests
         Assert.Equal(spoof, await Net.ReadToEndAsync(server, cancellationToken));
     }
 
-    [Fact]
-    public async Task Received_v2_TLVs_are_forwarded_when_asked_and_the_upstream_LOCAL_means_the_upstream_itself()
+    [Theory, BothEngines]
+    public async Task Received_v2_TLVs_are_forwarded_when_asked_and_the_upstream_LOCAL_means_the_upstream_itself(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V2, ForwardTlvs = true };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
         var vpce = new ProxyTlv(ProxyTlvType.Aws, "\u0001vpce-1"u8.ToArray());
         byte[] upstreamHeader = new byte[128];
         int length = ProxyHeaderWriter.WriteV2(upstreamHeader, IPEndPoint.Parse("203.0.113.9:5555"), IPEndPoint.Parse("198.51.100.1:443"), [vpce], crc32C: true);
@@ -164,13 +164,13 @@ public sealed class AcceptProxyTests
         Assert.Equal("x"u8.ToArray(), received[(int)parsed.BytesConsumed..]);
     }
 
-    [Fact]
-    public async Task Rule10_an_upstream_LOCAL_header_makes_the_upstream_connection_itself_the_client()
+    [Theory, BothEngines]
+    public async Task Rule10_an_upstream_LOCAL_header_makes_the_upstream_connection_itself_the_client(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V1 });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [s_loopback8], SendProxy = ProxySendMode.V1 }, engine: engine);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
         byte[] local = new byte[16];

@@ -8,13 +8,13 @@ namespace TcpLb.UnitTests.Forwarding;
 /// <summary>A FIN is passed on as a FIN while the other direction keeps flowing; a reset resets the other side.</summary>
 public sealed class HalfCloseTests
 {
-    [Fact]
-    public async Task Client_FIN_reaches_the_backend_which_then_still_sends_its_whole_answer()
+    [Theory, BothEngines]
+    public async Task Client_FIN_reaches_the_backend_which_then_still_sends_its_whole_answer(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
         byte[] answer = RandomNumberGenerator.GetBytes(1024 * 1024);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -29,13 +29,13 @@ public sealed class HalfCloseTests
         Assert.Equal(SHA256.HashData(answer), SHA256.HashData(await Net.ReadToEndAsync(client, cancellationToken)));
     }
 
-    [Fact]
-    public async Task Backend_FIN_reaches_the_client_which_then_still_sends_its_whole_upload()
+    [Theory, BothEngines]
+    public async Task Backend_FIN_reaches_the_client_which_then_still_sends_its_whole_upload(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
         byte[] upload = RandomNumberGenerator.GetBytes(1024 * 1024);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -52,13 +52,13 @@ public sealed class HalfCloseTests
         Assert.Equal(SHA256.HashData(upload), SHA256.HashData(await Net.ReadToEndAsync(server, cancellationToken)));
     }
 
-    [Fact]
-    public async Task A_client_reset_resets_the_backend()
+    [Theory, BothEngines]
+    public async Task A_client_reset_resets_the_backend(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -71,13 +71,13 @@ public sealed class HalfCloseTests
         Assert.Contains(lb.Logs.Lines, line => line.EventId == 110 && line.Message.EndsWith("reason=client_reset", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_backend_reset_resets_the_client()
+    [Theory, BothEngines]
+    public async Task A_backend_reset_resets_the_client(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);

@@ -12,19 +12,20 @@ namespace TcpLb.UnitTests.Forwarding;
 /// <summary>Health as the server wires it: active checks take a dead backend out of the choice, passive failures eject it.</summary>
 public sealed class HealthWiringTests
 {
-    [Fact]
-    public async Task A_backend_that_fails_its_checks_is_no_longer_tried()
+    [Theory, BothEngines]
+    public async Task A_backend_that_fails_its_checks_is_no_longer_tried(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingPort();
+        IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", HealthCheck = check, PassiveHealth = new() { ConsecutiveFailures = 0 } };
         using var metrics = new TcpLbMetrics();
         using var transitions = new CounterRecorder(metrics, "tcplb.backend.health.transitions");
-        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, metrics, engine: engine);
 
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
         // Each poll moves the fake clock one interval on; the probes themselves run on real sockets.
@@ -64,19 +65,20 @@ public sealed class HealthWiringTests
         throw new InvalidOperationException("no client connection among 20 accepted");
     }
 
-    [Fact]
-    public async Task Consecutive_connect_failures_eject_a_backend_until_its_ejection_runs_out()
+    [Theory, BothEngines]
+    public async Task Consecutive_connect_failures_eject_a_backend_until_its_ejection_runs_out(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
-        var dead = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
+        using var refusing = new RefusingPort();
+        IPEndPoint dead = refusing.EndPoint;
         using var alive = new TestBackend();
         var passive = new PassiveHealthOptions { ConsecutiveFailures = 2, BaseEjection = TimeSpan.FromSeconds(10) };
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = passive };
         using var metrics = new TcpLbMetrics();
         using var ejections = new CounterRecorder(metrics, "tcplb.backend.ejections");
-        await using var lb = TcpLbUnderTest.Start(options, time, metrics);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, metrics, engine: engine);
         var deadState = lb.Server.Pools[0].Current.Primaries.Backends.Single(b => b.Address.Equals(dead));
 
         for (int i = 0; i < 4 && !deadState.IsEjected; i++)
@@ -84,6 +86,7 @@ public sealed class HealthWiringTests
             using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
             await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
             using Socket server = await alive.AcceptAsync(cancellationToken); // the retry reached the live one
+            await Net.ReadExactlyAsync(server, 1, cancellationToken); // read, so closing it is a FIN, not a reset counted against it
         }
 
         Assert.True(deadState.IsEjected);

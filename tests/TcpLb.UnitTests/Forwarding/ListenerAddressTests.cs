@@ -10,14 +10,14 @@ namespace TcpLb.UnitTests.Forwarding;
 /// <summary>Listeners on IPv6 and dual-stack addresses, and several at once; the header stays in one family (rule 23).</summary>
 public sealed class ListenerAddressTests
 {
-    [Fact]
-    public async Task An_IPv6_listener_sends_a_TCP6_header()
+    [Theory, BothEngines]
+    public async Task An_IPv6_listener_sends_a_TCP6_header(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Loopback, 0)], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -28,14 +28,14 @@ public sealed class ListenerAddressTests
         Assert.Equal(expected, Encoding.ASCII.GetString(await Net.ReadToEndAsync(server, cancellationToken)));
     }
 
-    [Fact]
-    public async Task A_dual_stack_listener_serves_IPv4_clients_with_a_TCP4_header_and_IPv6_clients_with_TCP6()
+    [Theory, BothEngines]
+    public async Task A_dual_stack_listener_serves_IPv4_clients_with_a_TCP4_header_and_IPv6_clients_with_TCP6(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Listen = [new IPEndPoint(IPAddress.IPv6Any, 0)], SendProxy = ProxySendMode.V1 };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
         int port = lb.EndPoint.Port;
 
         // An IPv4 client reaches [::] as ::ffff:127.0.0.2; the header carries plain IPv4 (rule 23).
@@ -58,8 +58,8 @@ public sealed class ListenerAddressTests
         }
     }
 
-    [Fact]
-    public async Task Several_listen_addresses_all_accept()
+    [Theory, BothEngines]
+    public async Task Several_listen_addresses_all_accept(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
@@ -68,7 +68,7 @@ public sealed class ListenerAddressTests
         {
             Listen = [new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0)],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         foreach (IPEndPoint listener in lb.Server.EndPoints)
         {

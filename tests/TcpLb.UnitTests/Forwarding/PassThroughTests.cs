@@ -19,7 +19,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint));
         byte[] sent = RandomNumberGenerator.GetBytes(size);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -32,13 +32,13 @@ public sealed class PassThroughTests
         Assert.Equal(SHA256.HashData(sent), SHA256.HashData(await echoed));
     }
 
-    [Fact]
-    public async Task Zero_bytes_each_way_on_accept_mode_gives_the_backend_a_connection_that_ends_in_FIN()
+    [Theory, BothEngines]
+    public async Task Zero_bytes_each_way_on_accept_mode_gives_the_backend_a_connection_that_ends_in_FIN(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Connect = ConnectMode.OnAccept });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Connect = ConnectMode.OnAccept }, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         using Socket server = await backend.AcceptAsync(cancellationToken); // dialled on accept, before any client byte
@@ -49,13 +49,13 @@ public sealed class PassThroughTests
         Assert.Empty(await Net.ReadToEndAsync(client, cancellationToken));
     }
 
-    [Fact]
-    public async Task Client_first_a_client_that_closes_without_sending_never_reaches_a_backend()
+    [Theory, BothEngines]
+    public async Task Client_first_a_client_that_closes_without_sending_never_reaches_a_backend(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         client.Shutdown(SocketShutdown.Send);
@@ -73,7 +73,7 @@ public sealed class PassThroughTests
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = mode });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = mode });
         byte[] request = "GET / HTTP/1.1\r\nHost: example\r\n\r\n"u8.ToArray();
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
@@ -92,13 +92,13 @@ public sealed class PassThroughTests
         Assert.Equal(request, buffer[(int)parsed.BytesConsumed..read]);
     }
 
-    [Fact]
-    public async Task Without_send_proxy_the_backend_sees_the_client_bytes_only()
+    [Theory, BothEngines]
+    public async Task Without_send_proxy_the_backend_sees_the_client_bytes_only(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint));
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("hello"u8.ToArray(), SocketFlags.None, cancellationToken);

@@ -11,13 +11,15 @@ namespace TcpLb.UnitTests.Forwarding;
 /// <summary>The pool as the forwarding path uses it: retries, backups, connection limits and the queue, over real sockets.</summary>
 public sealed class PoolForwardingTests
 {
-    [Fact]
-    public async Task Retries_are_bounded_and_never_try_a_backend_twice()
+    [Theory, BothEngines]
+    public async Task Retries_are_bounded_and_never_try_a_backend_twice(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
-        IPEndPoint[] refused = [.. Enumerable.Range(0, 5).Select(_ => new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free()))];
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(refused) with { Retries = 2, Balance = "round-robin" });
+        RefusingPort[] refusing = [.. Enumerable.Range(0, 5).Select(_ => new RefusingPort())];
+        using var disposeRefusing = new CompositeDisposable(refusing);
+        IPEndPoint[] refused = [.. refusing.Select(r => r.EndPoint)];
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(refused) with { Retries = 2, Balance = "round-robin" }, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -28,8 +30,8 @@ public sealed class PoolForwardingTests
         Assert.Equal(3, refused.Count(backend => tried.Any(message => message.Contains($"backend {backend} ", StringComparison.Ordinal))));
     }
 
-    [Fact]
-    public async Task Backups_take_connections_only_while_no_primary_is_healthy()
+    [Theory, BothEngines]
+    public async Task Backups_take_connections_only_while_no_primary_is_healthy(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -39,7 +41,7 @@ public sealed class PoolForwardingTests
         {
             Backends = [new BackendOptions { Address = primary.EndPoint }, new BackendOptions { Address = backup.EndPoint, Backup = true }],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         await AssertNextConnectionReachesAsync(lb, primary, cancellationToken);
         lb.Server.Pools[0].Current.Primaries.Backends[0].SetCheckedUp(false);
@@ -48,8 +50,8 @@ public sealed class PoolForwardingTests
         await AssertNextConnectionReachesAsync(lb, primary, cancellationToken);
     }
 
-    [Fact]
-    public async Task Past_a_backends_max_conn_connections_queue_and_proceed_when_a_slot_frees()
+    [Theory, BothEngines]
+    public async Task Past_a_backends_max_conn_connections_queue_and_proceed_when_a_slot_frees(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -58,7 +60,7 @@ public sealed class PoolForwardingTests
         {
             Backends = [new BackendOptions { Address = backend.EndPoint, MaxConnections = 1 }],
         };
-        await using var lb = TcpLbUnderTest.Start(options);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, engine: engine);
 
         using Socket first = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await first.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -76,8 +78,8 @@ public sealed class PoolForwardingTests
         Assert.Equal("2"u8.ToArray(), await Net.ReadExactlyAsync(secondServer, 1, cancellationToken));
     }
 
-    [Fact]
-    public async Task The_queue_gives_up_after_the_queue_timeout_and_refuses_when_full()
+    [Theory, BothEngines]
+    public async Task The_queue_gives_up_after_the_queue_timeout_and_refuses_when_full(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -89,7 +91,7 @@ public sealed class PoolForwardingTests
             MaxQueue = 1,
             QueueTimeout = TimeSpan.FromSeconds(5),
         };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, engine: engine);
 
         using Socket holder = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await holder.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -109,13 +111,13 @@ public sealed class PoolForwardingTests
         Assert.Contains(lb.Logs.Lines, line => line.EventId == 101 && line.Message.Contains(nameof(CloseReason.QueueTimeout), StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task At_the_listener_limit_new_clients_wait_in_the_backlog_until_a_connection_ends()
+    [Theory, BothEngines]
+    public async Task At_the_listener_limit_new_clients_wait_in_the_backlog_until_a_connection_ends(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { MaxConnections = 1 });
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { MaxConnections = 1 }, engine: engine);
 
         Socket first = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await first.SendAsync("1"u8.ToArray(), SocketFlags.None, cancellationToken);

@@ -21,14 +21,14 @@ public sealed class TimeoutTests
         HalfClosed = TimeSpan.FromSeconds(30),
     };
 
-    [Fact]
-    public async Task First_bytes_timeout_dials_a_silent_client_anyway_and_sends_the_header_alone()
+    [Theory, BothEngines]
+    public async Task First_bytes_timeout_dials_a_silent_client_anyway_and_sends_the_header_alone(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = s_timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = s_timeouts }, time, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 1, "the connection is accepted", cancellationToken);
@@ -45,8 +45,8 @@ public sealed class TimeoutTests
         Assert.Equal("220 ready\r\n"u8.ToArray(), await Net.ReadExactlyAsync(client, 11, cancellationToken));
     }
 
-    [Fact]
-    public async Task Connect_timeout_moves_on_to_the_next_backend()
+    [Theory, BothEngines]
+    public async Task Connect_timeout_moves_on_to_the_next_backend(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
@@ -61,7 +61,7 @@ public sealed class TimeoutTests
             Balance = "round-robin",
             Timeouts = s_timeouts,
         };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, engine: engine);
         try
         {
             using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -85,14 +85,16 @@ public sealed class TimeoutTests
         }
     }
 
-    [Fact]
-    public async Task A_refused_backend_is_skipped_at_once_and_when_none_answers_the_client_is_closed_with_a_log_line()
+    [Theory, BothEngines]
+    public async Task A_refused_backend_is_skipped_at_once_and_when_none_answers_the_client_is_closed_with_a_log_line(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
-        IPEndPoint closed1 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
-        IPEndPoint closed2 = new(IPAddress.Loopback, Testing.LoopbackPorts.Free());
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(closed1, closed2));
+        using var refusing1 = new RefusingPort();
+        using var refusing2 = new RefusingPort();
+        IPEndPoint closed1 = refusing1.EndPoint;
+        IPEndPoint closed2 = refusing2.EndPoint;
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(closed1, closed2), engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("ping"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -102,14 +104,14 @@ public sealed class TimeoutTests
         Assert.Contains(lb.Logs.Lines, line => line.EventId == 101);
     }
 
-    [Fact]
-    public async Task Client_idle_timeout_closes_a_connection_whose_client_went_quiet()
+    [Theory, BothEngines]
+    public async Task Client_idle_timeout_closes_a_connection_whose_client_went_quiet(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time, engine: engine);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
@@ -126,14 +128,14 @@ public sealed class TimeoutTests
         }
     }
 
-    [Fact]
-    public async Task Backend_idle_timeout_closes_a_connection_whose_backend_went_quiet()
+    [Theory, BothEngines]
+    public async Task Backend_idle_timeout_closes_a_connection_whose_backend_went_quiet(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts with { ClientIdle = TimeSpan.FromHours(1) } }, time, engine: engine);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
@@ -144,21 +146,21 @@ public sealed class TimeoutTests
         }
     }
 
-    [Fact]
-    public async Task Half_closed_timeout_closes_when_the_other_side_stays_silent_after_a_FIN()
+    [Theory, BothEngines]
+    public async Task Half_closed_timeout_closes_when_the_other_side_stays_silent_after_a_FIN(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.Start(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { Timeouts = s_timeouts }, time, engine: engine);
         (Socket client, Socket server) = await ConnectedPairAsync(lb, backend, cancellationToken);
         using (client)
         using (server)
         {
             client.Shutdown(SocketShutdown.Send);
             Assert.Empty(await Net.ReadToEndAsync(server, cancellationToken)); // the FIN was passed on
-            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Ended, "the client direction has ended", cancellationToken);
+            await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.SingleOrDefault()?.ClientDirectionEnded == true, "the client direction has ended", cancellationToken);
 
             time.Advance(s_timeouts.HalfClosed - TimeSpan.FromSeconds(1));
             await server.SendAsync("late"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -170,19 +172,19 @@ public sealed class TimeoutTests
         }
     }
 
-    [Fact]
-    public async Task Proxy_header_timeout_closes_a_trusted_upstream_that_sends_no_header()
+    [Theory, BothEngines]
+    public async Task Proxy_header_timeout_closes_a_trusted_upstream_that_sends_no_header(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
         CancellationToken cancellationToken = deadline.Token;
         var time = new FakeTimeProvider();
         using var backend = new TestBackend();
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { AcceptProxyFrom = [IPNetwork.Parse("127.0.0.0/8")], Timeouts = s_timeouts };
-        await using var lb = TcpLbUnderTest.Start(options, time);
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, engine: engine);
 
         using Socket upstream = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await upstream.SendAsync("PROXY TCP4 "u8.ToArray(), SocketFlags.None, cancellationToken); // a prefix, then silence
-        await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.Single().Upstream.Bytes == 11, "the prefix is read", cancellationToken);
+        await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.SingleOrDefault()?.BytesFromClient == 11, "the prefix is read", cancellationToken);
         time.Advance(s_timeouts.ProxyHeader);
 
         Assert.Equal("reset", await Net.ReadEndAsync(upstream, cancellationToken));

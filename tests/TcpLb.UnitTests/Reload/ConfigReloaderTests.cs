@@ -23,7 +23,7 @@ public sealed class ConfigReloaderTests : IDisposable
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
-        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
         await using TcpLbUnderTest lb = started;
         IReadOnlyList<ListenerOptions> running = lb.Server.Options;
         File.WriteAllText(ConfigPath, "listeners:\n  - listen: \"127.0.0.1:0\"\n    backends: [\"127.0.0.1:1\"]\n    balance: fastest\n    retries: -1\n");
@@ -48,7 +48,7 @@ public sealed class ConfigReloaderTests : IDisposable
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
         await using TcpLbUnderTest lb = started;
         WriteConfig(b.EndPoint, "drainTimeout: 5s\n");
 
@@ -70,7 +70,7 @@ public sealed class ConfigReloaderTests : IDisposable
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        (TcpLbUnderTest started, ConfigReloader reloader) = Start(a.EndPoint);
+        (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
         await using TcpLbUnderTest lb = started;
         var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         reloader.Reloaded += applied => reloaded.TrySetResult(applied);
@@ -92,11 +92,11 @@ public sealed class ConfigReloaderTests : IDisposable
     }
 
     // A server started from the file as it is now, and a reloader of that file (not started: tests call it or start it).
-    private (TcpLbUnderTest Server, ConfigReloader Reloader) Start(IPEndPoint backend)
+    private async Task<(TcpLbUnderTest Server, ConfigReloader Reloader)> StartAsync(IPEndPoint backend)
     {
         WriteConfig(backend);
         TcpLbOptions options = ConfigFile.Load(ConfigPath, new System.Collections.Hashtable()).Options!;
-        TcpLbUnderTest lb = TcpLbUnderTest.StartAll(options.Listeners);
+        TcpLbUnderTest lb = await TcpLbUnderTest.StartAllAsync(options.Listeners);
         var reloader = new ConfigReloader(ConfigPath, options, lb.Server, TimeProvider.System, lb.Loggers.CreateLogger<ConfigReloader>(), TimeSpan.FromMilliseconds(100));
         return (lb, reloader);
     }

@@ -15,15 +15,15 @@ namespace TcpLb.UnitTests.Reload;
 /// </summary>
 public sealed class ServerReloadTests
 {
-    [Fact]
-    public async Task A_listener_that_stays_keeps_its_socket_and_its_open_connections_while_its_backends_change()
+    [Theory, BothEngines]
+    public async Task A_listener_that_stays_keeps_its_socket_and_its_open_connections_while_its_backends_change(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
         ListenerOptions before = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
-        await using var lb = TcpLbUnderTest.StartAll([before]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([before], engine: engine);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket open = await Net.ConnectAsync(address, cancellationToken);
         await EchoClient.RoundAsync(open, 1000, new Random(1), cancellationToken);
@@ -44,14 +44,14 @@ public sealed class ServerReloadTests
         Assert.Equal(1, b.Accepted);
     }
 
-    [Fact]
-    public async Task A_backend_that_stays_keeps_its_health_and_connections_when_its_weight_changes()
+    [Theory, BothEngines]
+    public async Task A_backend_that_stays_keeps_its_health_and_connections_when_its_weight_changes(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var a = new EchoBackend();
         await using var b = new EchoBackend();
-        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", a.EndPoint, b.EndPoint)]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([ReloadListeners.On("127.0.0.1:0", a.EndPoint, b.EndPoint)], engine: engine);
         BackendState stateOfB = lb.Server.Pools[0].Current.Primaries.Backends.Single(backend => backend.Address.Equals(b.EndPoint));
         stateOfB.SetCheckedUp(false); // as an active check would: now every connection goes to a
         using Socket open = await Net.ConnectAsync(lb.Server.EndPoints[0], cancellationToken);
@@ -75,13 +75,13 @@ public sealed class ServerReloadTests
         Assert.Empty(now.Draining);
     }
 
-    [Fact]
-    public async Task New_listener_settings_reach_new_connections_and_leave_open_ones_as_they_were()
+    [Theory, BothEngines]
+    public async Task New_listener_settings_reach_new_connections_and_leave_open_ones_as_they_were(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         using var backend = new TestBackend();
-        await using var lb = TcpLbUnderTest.StartAll([ReloadListeners.On("127.0.0.1:0", backend.EndPoint)]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([ReloadListeners.On("127.0.0.1:0", backend.EndPoint)], engine: engine);
         IPEndPoint address = lb.Server.EndPoints[0];
         using Socket before = await Net.ConnectAsync(address, cancellationToken);
         await before.SendAsync("first"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -99,17 +99,17 @@ public sealed class ServerReloadTests
         Assert.Equal("more", Encoding.ASCII.GetString(await Net.ReadExactlyAsync(beforeAtBackend, 4, cancellationToken)));
     }
 
-    [Fact]
-    public async Task A_new_listener_is_bound_and_a_removed_one_stops_accepting_while_its_connections_finish()
+    [Theory, BothEngines]
+    public async Task A_new_listener_is_bound_and_a_removed_one_stops_accepting_while_its_connections_finish(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
         await using var backend = new EchoBackend();
-        await using var lb = TcpLbUnderTest.StartAll(
+        await using var lb = await TcpLbUnderTest.StartAllAsync(
         [
             ReloadListeners.On("127.0.0.1:0", backend.EndPoint),
             ReloadListeners.On("127.0.0.2:0", backend.EndPoint),
-        ]);
+        ], engine: engine);
         IPEndPoint kept = lb.Server.EndPoints[0];
         IPEndPoint removed = lb.Server.EndPoints[1];
         using Socket open = await Net.ConnectAsync(removed, cancellationToken);
@@ -130,8 +130,8 @@ public sealed class ServerReloadTests
         Assert.Equal(1, lb.Server.ActiveConnections); // the removed listener's connection is still counted (and drained on stop)
     }
 
-    [Fact]
-    public async Task A_reload_whose_new_address_cannot_be_bound_changes_nothing()
+    [Theory, BothEngines]
+    public async Task A_reload_whose_new_address_cannot_be_bound_changes_nothing(Engine engine)
     {
         using CancellationTokenSource deadline = TestDeadline.Start();
         CancellationToken cancellationToken = deadline.Token;
@@ -139,7 +139,7 @@ public sealed class ServerReloadTests
         await using var b = new EchoBackend();
         using var taken = new TestBackend(); // holds a port: the reload cannot listen there
         ListenerOptions running = ReloadListeners.On("127.0.0.1:0", a.EndPoint);
-        await using var lb = TcpLbUnderTest.StartAll([running]);
+        await using var lb = await TcpLbUnderTest.StartAllAsync([running], engine: engine);
         IReadOnlyList<ListenerOptions> before = lb.Server.Options;
 
         ListenAddressException refused = await Assert.ThrowsAsync<ListenAddressException>(() => lb.Server.ReloadAsync(
