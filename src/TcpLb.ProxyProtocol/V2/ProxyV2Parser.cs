@@ -97,7 +97,16 @@ internal static class ProxyV2Parser
         ReadOnlySequence<byte> tlvs = header.Slice(ProxyV2Constants.FixedLength + block);
         if (!ProxyTlvEnumerator.TryValidate(tlvs, out ProxyTlv crc))
         {
-            return ProxyHeaderParser.Invalid(input, ProxyHeaderError.V2TlvOverrun);
+            // Rule 11: UNSPEC means "skip len bytes", like v1 UNKNOWN: what follows may be an address block
+            // of a protocol we do not know, so bytes that are not TLVs are skipped, not refused. None of them
+            // is kept as a TLV, so nothing malformed is ever passed on.
+            if (family != 0)
+            {
+                return ProxyHeaderParser.Invalid(input, ProxyHeaderError.V2TlvOverrun);
+            }
+
+            tlvs = ReadOnlySequence<byte>.Empty;
+            crc = default; // a CRC32C "found" before the bytes stopped being TLVs was not one
         }
 
         ProxyAddress source = default, destination = default;

@@ -18,7 +18,8 @@ internal static class Readiness
         {
             if (!listener.Pool.All.Any(backend => backend.IsHealthy && !backend.IsDraining))
             {
-                return (false, $"pool {listener.Pool.Name} has no healthy backend");
+                string unresolved = string.Join("; ", listener.Pool.All.Where(b => b.ResolutionFailure is not null).Select(b => $"{b.Name} does not resolve: {b.ResolutionFailure}"));
+                return (false, $"pool {listener.Pool.Name} has no healthy backend" + (unresolved.Length > 0 ? $" ({unresolved})" : string.Empty));
             }
         }
 

@@ -22,19 +22,19 @@ internal sealed class BackendConnector
     private readonly int _retries;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly TcpLbMetrics _metrics;
+    private readonly RefusalLog _refusals;
 
     public BackendConnector(Pool pool, PassiveHealthMonitor passive, BackendSlotQueue queue, int retries, TimeSpan connectTimeout, TimeProvider time, ILogger logger, TcpLbMetrics metrics)
     {
         _metrics = metrics;
+        _refusals = new RefusalLog(logger, time);
         _pool = pool;
         _passive = passive;
         _queue = queue;
         _retries = retries;
         _connectTimeout = connectTimeout;
         _time = time;
-        _logger = logger;
     }
 
     public Pool Pool => _pool;
@@ -94,7 +94,7 @@ internal sealed class BackendConnector
     {
         Release(backend, backendReset: false, backendAnswered: false);
         _passive.ReportConnectFailure(backend);
-        ForwardingLog.ConnectFailed(_logger, client, backend.Address, why);
+        _refusals.ConnectFailed(client, backend.Address, why);
     }
 
     /// <summary>A connected socket and its backend (whose connection count now includes it), or why there is none.</summary>

@@ -21,6 +21,7 @@ internal sealed class ConnectionHandler
     private readonly ILogger _logger;
     private readonly ConnectionTelemetry _telemetry;
     private readonly ConnectionRegistry _registry;
+    private readonly RefusalLog _refusals;
 
     public ConnectionHandler(
         ListenerOptions options, ListenerTag listener, BackendConnector connector, ListenerAdmission admission, ConnectionRegistry registry,
@@ -34,6 +35,7 @@ internal sealed class ConnectionHandler
         _registry = registry;
         _logger = logger;
         _telemetry = telemetry;
+        _refusals = new RefusalLog(logger, time);
         ParserOptions = new ProxyHeaderParserOptions { MaxV2Length = options.MaxProxyHeaderLength };
     }
 
@@ -85,7 +87,7 @@ internal sealed class ConnectionHandler
             return ClientSource.Direct;
         }
 
-        ForwardingLog.UntrustedSource(_logger, peer);
+        _refusals.UntrustedSource(peer);
         return ClientSource.Refused;
     }
 
@@ -108,19 +110,19 @@ internal sealed class ConnectionHandler
             ProxyParseStatus.Incomplete => "the peer closed before the header was complete",
             _ => error.Describe(),
         };
-        ForwardingLog.InvalidProxyHeader(_logger, peer, reason);
+        _refusals.InvalidProxyHeader(peer, reason);
         _telemetry.ProxyHeaderRejected(status switch { ProxyParseStatus.NotProxy => "not_proxy", ProxyParseStatus.Incomplete => "incomplete", _ => error.ToString() });
     }
 
     /// <summary>A trusted upstream did not send its whole header in time.</summary>
     public void HeaderTimedOut(IPEndPoint peer)
     {
-        ForwardingLog.ProxyHeaderTimeout(_logger, peer, Options.Timeouts.ProxyHeader.TotalSeconds);
+        _refusals.ProxyHeaderTimeout(peer, Options.Timeouts.ProxyHeader.TotalSeconds);
         _telemetry.ProxyHeaderRejected("timeout");
     }
 
     /// <summary>No backend could be had for the client: one log line.</summary>
-    public void NoBackend(IPEndPoint peer, CloseReason failure) => ForwardingLog.NoBackend(_logger, peer, failure);
+    public void NoBackend(IPEndPoint peer, CloseReason failure) => _refusals.NoBackend(peer, failure);
 
     /// <summary>Something unexpected ended a connection (a bug, not a peer): one log line with the exception.</summary>
     public void Unexpected(IPEndPoint peer, Exception exception) => ForwardingLog.Unexpected(_logger, peer, exception);

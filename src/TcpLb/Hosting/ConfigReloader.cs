@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -37,16 +36,20 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     private readonly Channel<string> _triggers = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
+    private readonly ReloadSignal _sighup;
+    private readonly bool _ownsSighup;
     private TcpLbOptions _current;
-    private PosixSignalRegistration? _sighup;
     private FileSystemWatcher? _watcher;
     private ITimer? _debounceTimer;
     private Task _loop = Task.CompletedTask;
     private int _reloads;
     private byte[]? _lastReadDigest;
 
-    public ConfigReloader(string path, TcpLbOptions current, TcpLbServer server, TimeProvider time, ILogger<ConfigReloader> logger, TimeSpan? debounce = null)
+    /// <param name="sighup">SIGHUP as the host holds it since start (<see cref="ReloadSignal"/>); null registers it here.</param>
+    public ConfigReloader(string path, TcpLbOptions current, TcpLbServer server, TimeProvider time, ILogger<ConfigReloader> logger, TimeSpan? debounce = null, ReloadSignal? sighup = null)
     {
+        _ownsSighup = sighup is null;
+        _sighup = sighup ?? new ReloadSignal(logger, reloadable: true);
         _path = Path.GetFullPath(path);
         _current = current;
         _server = server;
@@ -65,14 +68,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     {
         _lastReadDigest = DigestOfFile(); // the file the running configuration came from, read a moment ago
         _loop = RunAsync(_stopping.Token);
-        if (!OperatingSystem.IsWindows())
-        {
-            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true; // the default action of SIGHUP ends the process
-                Request("SIGHUP");
-            });
-        }
+        _sighup.Attach(Request);
 
         // Every name in the directory (see remarks): editors and `kubectl` replace the file rather than write into it,
         // and a ConfigMap volume swaps its ..data link.
@@ -91,7 +87,12 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _sighup?.Dispose();
+        _sighup.Detach();
+        if (_ownsSighup)
+        {
+            _sighup.Dispose();
+        }
+
         _watcher?.Dispose();
         lock (_gate)
         {

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging.Console;
 using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
+using TcpLb.Discovery;
+using TcpLb.Health;
 
 namespace TcpLb.Hosting;
 
@@ -33,6 +35,7 @@ internal static class TcpLbHost
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new ReloadSignal(services.GetRequiredService<ILoggerFactory>().CreateLogger<ReloadSignal>(), reloadable: reloadFrom is not null));
         builder.Services.AddSingleton(services => new TcpLbServer(
             options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(), engine: options.Engine));
         if (options.Admin.Enabled)
@@ -42,15 +45,31 @@ internal static class TcpLbHost
                 options.Admin, services.GetRequiredService<TcpLbServer>(), services.GetRequiredService<ILoggerFactory>(), adminOptional));
         }
 
+        if (DescriptorBudget.ReadDescriptorLimit() is { } descriptorLimit && descriptorLimit < int.MaxValue)
+        {
+            // The connection budget follows the descriptors really left (the admin endpoint and late assemblies take some);
+            // started before the listeners, so their first connections are already within it.
+            builder.Services.AddHostedService(services => new DescriptorWatch(services.GetRequiredService<TcpLbServer>().ProcessBudget, descriptorLimit,
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
+        }
+
         builder.Services.AddHostedService(services => new TcpLbHostedService(services.GetRequiredService<TcpLbServer>(), options.DrainTimeout));
+        // Memory back to the system once a load has passed (no collection comes by itself when nothing allocates).
+        builder.Services.AddHostedService(services => new MemoryTrim(() => services.GetRequiredService<TcpLbServer>().ActiveConnections,
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
+        // Backends written as host names: resolved at start and every 10 s, so one that does not resolve shows in /ready and /status.
+        builder.Services.AddHostedService(services => new NameResolutionCheck(() => services.GetRequiredService<TcpLbServer>().Pools, new SystemHostResolver(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("TcpLb")));
         if (reloadFrom is not null)
         {
             builder.Services.AddHostedService(services => new ConfigReloader(reloadFrom, options, services.GetRequiredService<TcpLbServer>(),
-                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ConfigReloader>>()));
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ConfigReloader>>(), sighup: services.GetRequiredService<ReloadSignal>()));
         }
 
         extra?.Invoke(builder.Services);
-        return builder.Build();
+        IHost host = builder.Build();
+        _ = host.Services.GetRequiredService<ReloadSignal>(); // SIGHUP is held from here on, before anything starts
+        return host;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingOptions options)

@@ -47,6 +47,9 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     /// <summary>The engine carrying connections (<c>sockets</c> or <c>epoll</c>).</summary>
     public IConnectionEngine Engine => _context.Engine;
 
+    /// <summary>The process's connection budget (file descriptors), which <see cref="DescriptorWatch"/> keeps up to date.</summary>
+    public ConnectionBudget ProcessBudget => _context.ProcessBudget;
+
     /// <summary>The listeners' settings now in effect (the last reload's).</summary>
     public IReadOnlyList<ListenerOptions> Options => Volatile.Read(ref _options);
 

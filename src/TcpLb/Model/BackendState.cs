@@ -19,6 +19,7 @@ internal sealed class BackendState
     private long _ejectedUntil;
     private int _draining;
     private long _upSince;
+    private string? _resolutionFailure;
     private LoadSubscription[] _subscriptions = [];
 
     public BackendState(BackendOptions options, TimeProvider time)
@@ -81,8 +82,11 @@ internal sealed class BackendState
     /// <summary>Removed from the pool (reload, DNS): no new connections, open ones continue.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) == 1;
 
-    /// <summary>Healthy: up by active checks, not ejected by passive ones. Draining backends can be healthy.</summary>
-    public bool IsHealthy => IsCheckedUp && !IsEjected;
+    /// <summary>Why the backend's host name does not resolve (Health/NameResolutionCheck); null when it does or is an address.</summary>
+    public string? ResolutionFailure => Volatile.Read(ref _resolutionFailure);
+
+    /// <summary>Healthy: up by active checks, not ejected by passive ones, its name (if any) resolves. Draining backends can be healthy.</summary>
+    public bool IsHealthy => IsCheckedUp && !IsEjected && ResolutionFailure is null;
 
     /// <summary>May take a new connection now: healthy, not draining, under its connection limit.</summary>
     public bool IsAvailable => CanTakeConnection(IsEjected, ActiveConnections);
@@ -161,6 +165,18 @@ internal sealed class BackendState
         return changed;
     }
 
+    /// <summary>Records whether the host name resolves (<paramref name="failure"/> null: it does); true when that changed.</summary>
+    public bool SetResolution(string? failure)
+    {
+        bool changed = (Interlocked.Exchange(ref _resolutionFailure, failure) is null) != (failure is null);
+        if (changed)
+        {
+            NotifyLoadChanged();
+        }
+
+        return changed;
+    }
+
     /// <summary>Ejects until <paramref name="until"/> (a <see cref="TimeProvider"/> timestamp), or lifts the ejection with 0.</summary>
     public void EjectUntil(long until)
     {
@@ -217,7 +233,7 @@ internal sealed class BackendState
 
     // The one availability rule, for the ejection and count the caller read (ReadLoad reads them once for both uses).
     private bool CanTakeConnection(bool ejected, int connections) =>
-        IsCheckedUp && !ejected && !IsDraining && (Options.MaxConnections == 0 || connections < Options.MaxConnections);
+        IsCheckedUp && ResolutionFailure is null && !ejected && !IsDraining && (Options.MaxConnections == 0 || connections < Options.MaxConnections);
 
     /// <summary>Tells <paramref name="observer"/> (as its <paramref name="slot"/>) of every change from now on.</summary>
     public void Subscribe(IBackendLoadObserver observer, int slot)

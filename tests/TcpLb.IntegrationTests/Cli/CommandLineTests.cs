@@ -93,4 +93,16 @@ public sealed class CommandLineTests
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>A backend of dotted digits that is no IPv4 address (10.0.0.300) is a config error, not a DNS name.</summary>
+    [Fact]
+    public async Task A_backend_that_looks_like_an_IPv4_address_but_is_not_one_is_refused_with_exit_code_2()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        (int exitCode, _, string error) = await Tcplb.RunToEndAsync(
+            ["run", .. Tcplb.NoAdmin, "--listen", "127.0.0.1:0", "--backend", "10.0.0.300:80"], deadline.Token);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--backend: '10.0.0.300' looks like an IPv4 address but is not one", error, StringComparison.Ordinal);
+    }
 }

@@ -27,17 +27,7 @@ public sealed class DescriptorExhaustionTests
         var clients = new List<Socket>();
         var servers = new List<Socket>();
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                Socket server = await backend.AcceptAsync(stopAccepting.Token);
-                lock (servers)
-                {
-                    servers.Add(server);
-                }
-            }
-        }, cancellationToken);
+        Task accepting = AcceptIntoAsync(backend, servers, stopAccepting.Token);
         for (int i = 0; i < 250; i++)
         {
             clients.Add(await Net.ConnectAsync(target, cancellationToken)); // the kernel's backlog takes them all
@@ -66,6 +56,71 @@ public sealed class DescriptorExhaustionTests
         Assert.DoesNotContain("Out of memory", tcplb.Output, StringComparison.Ordinal);
     }
 
+    [Theory, BothEngines]
+    public async Task Exhausted_three_times_with_the_admin_endpoint_and_health_checks_running_tcplb_stays_live_and_recovers_each_time(Engine engine)
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(120));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        await using var probed = new BlackHoleBackend(); // the health checks' port: accepted, never answered
+        int port = LoopbackPorts.Free();
+        string command = $"ulimit -n 256 && exec dotnet '{Tcplb.DllPath}' run --listen 127.0.0.1:{port} --backend {backend.EndPoint} --connect on-accept " +
+            $"--admin-listen 127.0.0.1:0 --health-check tcp --health-port {probed.EndPoint.Port} --health-interval 250ms --engine {engine.Flag()}";
+        using PeerProcess tcplb = PeerProcess.Start("bash", ["-c", command], PeerProcess.NewDirectory("tcplb-emfile-cycles"));
+        Uri admin = await Tcplb.WaitForAdminAsync(tcplb, cancellationToken);
+        await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        using var http = new HttpClient();
+        int budget = 0;
+
+        for (int cycle = 0; cycle < 3; cycle++)
+        {
+            var servers = new List<Socket>();
+            using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task accepting = AcceptIntoAsync(backend, servers, stopAccepting.Token);
+            var clients = new List<Socket>();
+            for (int i = 0; i < 150; i++)
+            {
+                clients.Add(await Net.ConnectAsync(target, cancellationToken)); // more than the budget: the rest wait in the backlog
+            }
+
+            if (cycle == 0)
+            {
+                await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("the file descriptor (RLIMIT_NOFILE) limit", StringComparison.Ordinal) || tcplb.HasExited, "TcpLb reports its descriptor budget is reached", cancellationToken);
+                Assert.False(tcplb.HasExited, tcplb.Output);
+                string warning = tcplb.Output.Split('\n').First(line => line.Contains("RLIMIT_NOFILE", StringComparison.Ordinal));
+                budget = int.Parse(System.Text.RegularExpressions.Regex.Match(warning, @"(\d+) connections open").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(budget, 1, 100); // (256 - what the runtime, Kestrel, its assemblies and the checks hold - 64) / 2
+            }
+
+            // The budget follows the descriptors the checks hold from one second to the next: the backend gets at most it, and some.
+            await TcpLbUnderTest.WaitUntilAsync(() => ServerCount(servers) > 0 || tcplb.HasExited, $"cycle {cycle}: connections reach the backend", cancellationToken);
+            Assert.InRange(ServerCount(servers), 1, budget + 2);
+
+            // Full, yet alive: the liveness probe answers (the budget keeps descriptors back for it) and checks go on.
+            using (HttpResponseMessage live = await http.GetAsync(new Uri(admin, "/healthz"), cancellationToken))
+            {
+                Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            }
+
+            int probes = probed.Connections;
+            await TcpLbUnderTest.WaitUntilAsync(() => probed.Connections > probes, $"cycle {cycle}: health checks still connect", cancellationToken);
+
+            await stopAccepting.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting);
+            clients.ForEach(client => client.Dispose());
+            servers.ForEach(server => server.Dispose());
+            await TcpLbUnderTest.WaitUntilAsync(() => ServedAfresh(target, backend), $"cycle {cycle}: a new client is served again", cancellationToken);
+            await DrainPendingAsync(backend, cancellationToken);
+        }
+
+        Assert.False(tcplb.HasExited, tcplb.Output);
+        Assert.DoesNotContain("Unexpected error", tcplb.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", tcplb.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TooManyOpenSockets", tcplb.Output, StringComparison.Ordinal); // descriptors never ran out: the budget kept them back
+        TestContext.Current.TestOutputHelper?.WriteLine($"budget {budget} connections at ulimit -n 256; 3 cycles of 150 clients; {probed.Connections} health checks");
+    }
+
     /// <summary>
     /// The limit lowered under a running process (its descriptor budget was measured against the old one), so accept
     /// itself fails with EMFILE: TcpLb backs off instead of spinning or dying, and serves again once descriptors free up.
@@ -82,7 +137,7 @@ public sealed class DescriptorExhaustionTests
         using var backend = new TestBackend();
         int port = LoopbackPorts.Free();
         using PeerProcess tcplb = PeerProcess.Start(
-            "dotnet", [Tcplb.DllPath, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--connect", "on-accept", "--admin-listen", "off", "--engine", engine.Flag()],
+            "dotnet", [Tcplb.DllPath, "run", "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString(), "--connect", "on-accept", "--admin-listen", "off", "--engine", engine.Flag(), "--threads", "1"],
             PeerProcess.NewDirectory("tcplb-emfile-accept"));
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
         var target = new IPEndPoint(IPAddress.Loopback, port);
@@ -130,6 +185,28 @@ public sealed class DescriptorExhaustionTests
         await process.WaitForExitAsync(cancellationToken);
         return (process.ExitCode, output, error);
     }
+
+    // Connections left in the backend's queue by the probes of ServedAfresh (and clients the backlog still held): accepted and closed.
+    private static async Task DrainPendingAsync(TestBackend backend, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < 400 && backend.HasPendingConnection(TimeSpan.FromMilliseconds(100)); i++)
+        {
+            using Socket pending = await backend.AcceptAsync(cancellationToken);
+        }
+    }
+
+    // Accepts every connection the backend gets into servers, until cancelled.
+    private static Task AcceptIntoAsync(TestBackend backend, List<Socket> servers, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        while (true)
+        {
+            Socket server = await backend.AcceptAsync(cancellationToken);
+            lock (servers)
+            {
+                servers.Add(server);
+            }
+        }
+    }, CancellationToken.None);
 
     private static int ServerCount(List<Socket> servers)
     {

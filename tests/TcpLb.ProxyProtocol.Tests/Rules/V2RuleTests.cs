@@ -232,6 +232,60 @@ public sealed class V2RuleTests
     }
 
     [Fact]
+    public void Rule11_PROXY_with_UNSPEC_family_skips_len_bytes_that_are_not_TLVs()
+    {
+        byte[] bytes = Hex.Parse(Signature + """
+            21             # PROXY
+            00             # UNSPEC, UNSPEC
+            00 05          # len 5
+            01 00 09 68 32 # not a TLV: declares 9 bytes, carries 2 (an unknown protocol's address data)
+            47 45 54 20    # "GET ": the application's first bytes
+            """);
+        ProxyHeader header = ParserAssert.Complete(bytes, expectedLength: 21);
+
+        Assert.Equal(ProxyCommand.Proxy, header.Command);
+        Assert.Equal(ProxyAddressFamily.Unspecified, header.Family);
+        Assert.False(header.DescribesTcpConnection);
+        Assert.True(header.Tlvs.IsEmpty); // skipped bytes are never passed on as TLVs
+    }
+
+    [Fact]
+    public void Rule11_a_CRC32C_lookalike_before_bytes_that_are_not_TLVs_is_not_verified()
+    {
+        byte[] bytes = Hex.Parse(Signature + """
+            21 00 00 08          # PROXY, UNSPEC, len 8
+            03 00 04 00 00 00 00 # looks like a CRC32C TLV whose value is wrong
+            FF                   # a lone byte: so these 8 bytes are not TLVs, and the "CRC" was not one
+            """);
+        ProxyHeader header = ParserAssert.Complete(bytes);
+
+        Assert.True(header.Tlvs.IsEmpty);
+    }
+
+    [Fact]
+    public void Rule11_UNSPEC_bytes_that_are_well_formed_TLVs_are_still_read_and_checked()
+    {
+        byte[] bytes = Hex.Parse(Signature + """
+            21 00 00 07          # PROXY, UNSPEC, len 7
+            03 00 04 00 00 00 00 # a CRC32C TLV whose value does not match
+            """);
+        Assert.Equal(ProxyHeaderError.V2ChecksumMismatch, ParserAssert.Invalid(bytes));
+    }
+
+    [Fact]
+    public void Rule11_skipping_applies_to_UNSPEC_only_an_INET_header_with_bytes_that_are_not_TLVs_is_refused()
+    {
+        byte[] bytes = Hex.Parse(Signature + """
+            21 11 00 0D    # PROXY, INET, STREAM, len 13
+            7F 00 00 02    # source 127.0.0.2
+            7F 00 00 01    # destination 127.0.0.1
+            9C 40 1F 90    # ports 40000, 8080
+            01             # not a TLV (rule 13)
+            """);
+        Assert.Equal(ProxyHeaderError.V2TlvOverrun, ParserAssert.Invalid(bytes));
+    }
+
+    [Fact]
     public void Rule12_reads_exactly_16_plus_len_bytes_and_leaves_the_payload()
     {
         byte[] payload = Hex.Ascii("GET / HTTP/1.1\r\n");

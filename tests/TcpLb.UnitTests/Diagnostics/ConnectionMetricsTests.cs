@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using TcpLb.Configuration;
 using TcpLb.Diagnostics;
+using TcpLb.Forwarding;
 using TcpLb.Testing;
 using Xunit;
 
@@ -108,7 +110,8 @@ public sealed class ConnectionMetricsTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions options = TcpLbUnderTest.Options(dead, alive.EndPoint) with { Balance = "round-robin", PassiveHealth = new() { ConsecutiveFailures = 0 } };
-        await using var lb = await TcpLbUnderTest.StartAsync(options, metrics: metrics, engine: engine);
+        var time = new FakeTimeProvider(); // moved past the refusal log's interval after each connection, so every failed connect logs its line
+        await using var lb = await TcpLbUnderTest.StartAsync(options, time, metrics, engine: engine);
 
         // Round-robin alternates: within two connections one is tried on the dead backend first, then retried.
         for (int i = 0; i < 2; i++)
@@ -117,6 +120,7 @@ public sealed class ConnectionMetricsTests
             await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
             using Socket server = await alive.AcceptAsync(cancellationToken);
             Assert.Equal("x"u8.ToArray(), await Net.ReadExactlyAsync(server, 1, cancellationToken));
+            time.Advance(RefusalLog.DefaultInterval);
         }
 
         int failedConnects = lb.Logs.Lines.Count(line => line.EventId == 100);
@@ -146,7 +150,7 @@ public sealed class ConnectionMetricsTests
 
         Assert.Equal(1, recorded.Sum("tcplb.backend.state", pool, backendTag, "tcplb.backend.state=up"));
         Assert.Equal(0, recorded.Sum("tcplb.backend.state", pool, backendTag, "tcplb.backend.state=down"));
-        Assert.Equal(4, recorded.Count("tcplb.backend.state", pool, backendTag)); // one series per state: up, down, ejected, draining
+        Assert.Equal(5, recorded.Count("tcplb.backend.state", pool, backendTag)); // one series per state: up, down, ejected, draining, unresolved
         Assert.Equal(1, recorded.Sum("tcplb.backend.active_connections", pool, backendTag));
         Assert.Equal(1, recorded.Count("tcplb.pool.queue.length", pool));
         Assert.Equal(0, recorded.Sum("tcplb.pool.queue.length", pool));

@@ -49,6 +49,11 @@ internal static class ValueParsers
             return false;
         }
 
+        if (IPv4LookalikeHost.IsMistyped(host, out error))
+        {
+            return false;
+        }
+
         if (IPAddress.TryParse(host, out IPAddress? address))
         {
             endPoint = new IPEndPoint(address, port);
