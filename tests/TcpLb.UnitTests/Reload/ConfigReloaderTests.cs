@@ -73,19 +73,7 @@ public sealed class ConfigReloaderTests : IDisposable
         await using var b = new EchoBackend();
         (TcpLbUnderTest started, ConfigReloader reloader) = await StartAsync(a.EndPoint);
         await using TcpLbUnderTest lb = started;
-        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        reloader.Reloaded += applied => reloaded.TrySetResult(applied);
-        await reloader.StartAsync(cancellationToken);
-        try
-        {
-            WriteConfig(b.EndPoint);
-
-            Assert.True(await reloaded.Task.WaitAsync(cancellationToken));
-        }
-        finally
-        {
-            await reloader.StopAsync(CancellationToken.None);
-        }
+        Assert.True(await WatchAsync(reloader, () => WriteConfig(b.EndPoint), cancellationToken));
 
         Assert.Contains("(file change) applied", Assert.Single(lb.Logs.Lines, line => line.EventId == 500).Message, StringComparison.Ordinal);
         await EchoClient.ConverseAsync(lb.Server.EndPoints[0], 1, 100, new Random(1), cancellationToken);
@@ -105,10 +93,7 @@ public sealed class ConfigReloaderTests : IDisposable
         File.CreateSymbolicLink(ConfigPath, Path.Combine("..data", "tcplb.yaml"));
         (TcpLbUnderTest started, ConfigReloader reloader) = await StartFromFileAsync();
         await using TcpLbUnderTest lb = started;
-        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        reloader.Reloaded += applied => reloaded.TrySetResult(applied);
-        await reloader.StartAsync(cancellationToken);
-        try
+        bool applied = await WatchAsync(reloader, () =>
         {
             // An update, as the kubelet makes it: a new directory, a new link beside ..data, renamed over it (one atomic
             // rename(2)), then the old directory removed. tcplb.yaml itself is never touched.
@@ -116,13 +101,9 @@ public sealed class ConfigReloaderTests : IDisposable
             Directory.CreateSymbolicLink(Path.Combine(_directory, "..data_tmp"), second);
             Rename(Path.Combine(_directory, "..data_tmp"), Path.Combine(_directory, "..data"));
             Directory.Delete(Path.Combine(_directory, first), recursive: true);
+        }, cancellationToken);
 
-            Assert.True(await reloaded.Task.WaitAsync(cancellationToken));
-        }
-        finally
-        {
-            await reloader.StopAsync(CancellationToken.None);
-        }
+        Assert.True(applied);
 
         Assert.Equal(
             $"Reload #1 (file change) applied: listener 127.0.0.1:0: +backend {b.EndPoint}, -backend {a.EndPoint} (draining)",
@@ -160,6 +141,23 @@ public sealed class ConfigReloaderTests : IDisposable
     {
         WriteConfig(backend);
         return StartFromFileAsync();
+    }
+
+    // Starts the reloader's watch, makes the change, and returns the outcome of the reload it caused (true: applied).
+    private static async Task<bool> WatchAsync(ConfigReloader reloader, Action change, CancellationToken cancellationToken)
+    {
+        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        reloader.Reloaded += applied => reloaded.TrySetResult(applied);
+        await reloader.StartAsync(cancellationToken);
+        try
+        {
+            change();
+            return await reloaded.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
     }
 
     // A server started from the file as it is (links and all), and a reloader of it.
