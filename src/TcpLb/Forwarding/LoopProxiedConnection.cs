@@ -72,6 +72,10 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
 
     public bool ClientDirectionEnded => UpstreamEnded;
 
+    public BackendState? CurrentBackend => Volatile.Read(ref _backend);
+
+    public PublishedTraffic Traffic { get; } = new();
+
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
     private TimeoutOptions Timeouts => _handler.Options.Timeouts;
