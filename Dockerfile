@@ -3,7 +3,7 @@
 #   docker build -t tcplb:0.1.0 .
 #   docker run --rm -p 8080:8080 -v "$PWD/tcplb.yaml:/etc/tcplb/tcplb.yaml:ro" tcplb:0.1.0
 # The config file's listeners must listen on the container's addresses ("*:8080"), not 127.0.0.1, and the
-# admin endpoint on "*:9100" for the probes to reach it.
+# admin endpoint on "*:8411" (with a token: admin.tokenFile or TCPLB_ADMIN_TOKEN) for the probes to reach it.
 
 # --- build: the SDK plus what Native AOT links with (clang, zlib) ----------------------------------------
 # Both stages use the same Ubuntu release, so the binary finds the glibc it was linked against.
@@ -29,7 +29,7 @@ COPY --from=build /out/tcplb /usr/local/bin/tcplb
 # (8080), or grant the capability to bind low ports in the orchestrator instead of running as root.
 USER $APP_UID
 # The traffic port of the default config, and the admin endpoint (/metrics, /healthz, /ready).
-EXPOSE 8080 9100
+EXPOSE 8080 8411
 # SIGTERM starts the drain: stop accepting, let connections finish up to drainTimeout, reset the rest, exit 0.
 # Give the container longer than drainTimeout to stop (docker stop -t 40; Kubernetes terminationGracePeriodSeconds).
 # TcpLb runs as PID 1 without an init (tini, dumb-init): .NET installs its own SIGTERM/SIGINT handlers, so

@@ -16,8 +16,8 @@ namespace TcpLb.Admin;
 /// <summary>
 /// The admin HTTP endpoint, a small Kestrel app apart from the balanced traffic: <c>/metrics</c> (Prometheus,
 /// through OpenTelemetry's exporter reading the TcpLb meter), <c>/healthz</c> (liveness), <c>/ready</c>
-/// (readiness) and <c>/status</c> (JSON). Handlers are plain request delegates and the JSON is source-generated,
-/// so nothing here needs reflection (Native AOT).
+/// (readiness) and <c>/status</c> (JSON), each request first checked by <see cref="AdminAccess"/> (the bearer token).
+/// Handlers are plain request delegates and the JSON is source-generated, so nothing here needs reflection (Native AOT).
 /// </summary>
 internal sealed class AdminEndpoint : IAsyncDisposable
 {
@@ -29,11 +29,15 @@ internal sealed class AdminEndpoint : IAsyncDisposable
         Url = url;
     }
 
-    /// <summary>Where it listens, with the port resolved: <c>http://127.0.0.1:9100</c>.</summary>
+    /// <summary>Where it listens, with the port resolved: <c>http://127.0.0.1:8411</c>.</summary>
     public string Url { get; }
 
-    /// <summary>Binds <paramref name="listen"/> and serves; throws <see cref="AdminEndpointException"/> naming the address when it cannot bind.</summary>
-    public static async Task<AdminEndpoint> StartAsync(IPEndPoint listen, IBalancerStatus server, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Binds <paramref name="listen"/> and serves what <paramref name="access"/> permits; throws <see cref="AdminEndpointException"/>
+    /// naming the address, and the setting that moves it, when it cannot bind.
+    /// </summary>
+    public static async Task<AdminEndpoint> StartAsync(
+        IPEndPoint listen, AdminAccess access, IBalancerStatus server, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // The empty builder: no appsettings.json or ASPNETCORE_URLS from the environment can move or widen the endpoint.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -44,6 +48,8 @@ internal sealed class AdminEndpoint : IAsyncDisposable
             .AddMeter(TcpLbMetrics.MeterName)
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)); // every scrape is fresh
         WebApplication app = builder.Build();
+        // Before routing: an unknown path without the token is refused like a known one, so probing tells nothing.
+        app.Use((context, next) => access.Permits(context.Request.Path, context.Request.Headers.Authorization.ToString()) ? next(context) : RefuseAsync(context));
         app.UseRouting();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", static context => WriteTextAsync(context, StatusCodes.Status200OK, "ok"));
@@ -66,7 +72,8 @@ internal sealed class AdminEndpoint : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw new AdminEndpointException(
-                $"cannot listen on admin address {listen}: {exception.InnerException?.Message ?? exception.Message} (choose another with --admin-listen ADDR, or --admin-listen off)",
+                $"cannot listen on admin address {listen}: {exception.InnerException?.Message ?? exception.Message} " +
+                "(move it with admin.listen in the config file or --admin-listen ADDR:PORT, or remove it with --admin-listen off)",
                 exception);
         }
 
@@ -77,6 +84,13 @@ internal sealed class AdminEndpoint : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tcplb\"";
+        return WriteTextAsync(context, StatusCodes.Status401Unauthorized,
+            $"unauthorized: send Authorization: Bearer TOKEN, the token of admin.tokenFile or {AdminToken.Variable}");
+    }
 
     private static Task WriteTextAsync(HttpContext context, int status, string text)
     {

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using TcpLb.Admin;
+using TcpLb.Configuration;
 using TcpLb.Configuration.Settings;
 
 namespace TcpLb.Cli;
@@ -15,8 +17,8 @@ internal static class StatusCommand
     {
         Option<IPEndPoint> admin = new("--admin")
         {
-            Description = "The admin endpoint of the tcplb to ask (its --admin-listen). Default 127.0.0.1:9100.",
-            DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 9100),
+            Description = $"The admin endpoint of the tcplb to ask (its --admin-listen). Default 127.0.0.1:{AdminOptions.DefaultPort}.",
+            DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, AdminOptions.DefaultPort),
             CustomParser = result =>
             {
                 if (SettingValues.ListenEndPoint.TryParse(result.Tokens[0].Value, out IPEndPoint? endPoint, out string error) && endPoint.Port != 0)
@@ -28,22 +30,66 @@ internal static class StatusCommand
                 return null;
             },
         };
+        Option<string?> tokenFile = new("--admin-token-file")
+        {
+            Description = $"A file holding the admin endpoint's bearer token (its admin.tokenFile); or set {AdminToken.Variable}.",
+            HelpName = "PATH",
+        };
+        Option<bool> ready = new("--ready")
+        {
+            Description = "Ask /ready instead: print why, and exit 0 only when that tcplb is ready (an exec readiness probe).",
+        };
         var command = new Command("status", "Show a running tcplb's listeners, pools and backends (health, connections), read from its admin endpoint.")
         {
-            admin,
+            admin, tokenFile, ready,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            if (!AdminToken.TryLoad(parsed.GetValue(tokenFile), Environment.GetEnvironmentVariable(AdminToken.Variable), out string? token, out string tokenError))
+            {
+                await Console.Error.WriteLineAsync($"tcplb: {tokenError}").ConfigureAwait(false);
+                return 2;
+            }
+
             IPEndPoint target = parsed.GetValue(admin)!;
-            var url = new Uri($"http://{target}/status");
-            StatusReport? report;
+            bool askReady = parsed.GetValue(ready);
+            var url = new Uri($"http://{target}/{(askReady ? "ready" : "status")}");
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            if (token is not null)
+            {
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
             try
             {
-                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
                 using HttpResponseMessage response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    await Console.Error.WriteLineAsync(token is null
+                        ? $"tcplb: {url} requires the admin token: pass --admin-token-file PATH or set {AdminToken.Variable}"
+                        : $"tcplb: {url} refused the admin token given (401): is it that tcplb's admin.tokenFile or {AdminToken.Variable}?").ConfigureAwait(false);
+                    return 1;
+                }
+
+                if (askReady)
+                {
+                    // 200 ready, 503 not ready (the body says why): both are answers, only the first is success.
+                    string answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                    Console.Write(answer);
+                    return response.StatusCode == HttpStatusCode.OK ? 0 : 1;
+                }
+
                 response.EnsureSuccessStatusCode();
                 await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                report = await JsonSerializer.DeserializeAsync(body, AdminJsonContext.Default.StatusReport, cancellationToken).ConfigureAwait(false);
+                StatusReport? report = await JsonSerializer.DeserializeAsync(body, AdminJsonContext.Default.StatusReport, cancellationToken).ConfigureAwait(false);
+                if (report is null)
+                {
+                    await Console.Error.WriteLineAsync($"tcplb: {url} answered with an empty status").ConfigureAwait(false);
+                    return 1;
+                }
+
+                Console.Write(Format(report));
+                return 0;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
             {
@@ -52,15 +98,6 @@ internal static class StatusCommand
                     $"tcplb: no tcplb status at {url}: {why} (is tcplb running with its admin endpoint there? pass --admin ADDR:PORT)").ConfigureAwait(false);
                 return 1;
             }
-
-            if (report is null)
-            {
-                await Console.Error.WriteLineAsync($"tcplb: {url} answered with an empty status").ConfigureAwait(false);
-                return 1;
-            }
-
-            Console.Write(Format(report));
-            return 0;
         });
         return command;
     }

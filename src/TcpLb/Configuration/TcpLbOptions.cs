@@ -70,7 +70,7 @@ internal sealed record TcpLbOptions
         Value("drainTimeout", SettingValues.Duration, o => o.DrainTimeout, (o, v) => o with { DrainTimeout = v },
             flag: "--drain-timeout", help: "On SIGTERM/SIGINT, time open connections get to finish.", reload: ReloadEffect.Restart),
         Section("logging", o => o.Logging, (o, v) => o with { Logging = v }, LoggingOptions.Settings, example: "{level: information, format: plain}"),
-        Section("admin", o => o.Admin, (o, v) => o with { Admin = v }, AdminOptions.Settings, example: "{listen: \"127.0.0.1:9100\"}"),
+        Section("admin", o => o.Admin, (o, v) => o with { Admin = v }, AdminOptions.Settings, example: "{listen: \"127.0.0.1:8411\"}"),
         Flag("--admin-listen", "admin", s_adminListen, (o, v) => o with { Admin = v is null ? o.Admin with { Enabled = false } : o.Admin with { Listen = v, Enabled = true } },
             help: "The admin HTTP endpoint (/metrics, /healthz, /ready, /status): ADDR:PORT, or off.",
             fallback: o => o.Admin.Enabled ? o.Admin.Listen : null, overridesFile: true),

@@ -8,7 +8,7 @@ namespace TcpLb.Diagnostics;
 /// <summary>
 /// TcpLb's instruments, on one <see cref="Meter"/> named <c>TcpLb</c> (OpenTelemetry-style names; the admin
 /// endpoint exports them for Prometheus). Everything is recorded once per connection or per event, never per
-/// read or write. Tags name listeners, pools, backends and reasons, never a client: a client address as a tag
+/// read or write; bytes are added by a sweep every few seconds while a connection is open and the rest at its close. Tags name listeners, pools, backends and reasons, never a client: a client address as a tag
 /// would make one series per client.
 /// </summary>
 internal sealed class TcpLbMetrics : IDisposable
@@ -36,6 +36,8 @@ internal sealed class TcpLbMetrics : IDisposable
     private readonly Counter<long> _proxyRejected;
     private readonly Counter<long> _routed;
     private Func<IEnumerable<(Pool Pool, int QueueLength)>> _pools = static () => [];
+    private Func<ConnectionCensus> _census = static () => ConnectionCensus.Empty;
+    private TimeProvider _time = TimeProvider.System;
 
     public TcpLbMetrics(IMeterFactory? meterFactory = null)
     {
@@ -61,7 +63,7 @@ internal sealed class TcpLbMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
         _bytes = _meter.CreateCounter<long>(
             "tcplb.io", unit: "By",
-            description: "Bytes forwarded, by direction (client_to_backend, backend_to_client); counted when a connection closes.");
+            description: "Bytes forwarded, by direction (client_to_backend, backend_to_client); added every few seconds while a connection is open, the rest when it closes.");
         _connectDuration = _meter.CreateHistogram(
             "tcplb.backend.connect.duration", unit: "s",
             description: "Time to establish a TCP connection to a backend (successful connects).",
@@ -90,6 +92,12 @@ internal sealed class TcpLbMetrics : IDisposable
         _meter.CreateObservableGauge(
             "tcplb.pool.queue.length", ObserveQueues, unit: "{connection}",
             description: "Connections waiting for a backend slot (every healthy backend at its max-conn).");
+        _meter.CreateObservableGauge(
+            "tcplb.connection.open", ObserveStates, unit: "{connection}",
+            description: "Connections open, per listener and state (waiting_for_header, waiting_for_first_bytes, connecting, established, half_closed), as counted every few seconds.");
+        _meter.CreateObservableGauge(
+            "tcplb.connection.oldest_age", ObserveOldest, unit: "s",
+            description: "Age of the oldest open connection of each listener (0 when none is open), as found every few seconds.");
     }
 
     /// <summary>The meter the instruments live on (a listener can pick exactly these).</summary>
@@ -100,6 +108,13 @@ internal sealed class TcpLbMetrics : IDisposable
     /// exist. A delegate rather than a list, so pools built later (reload) are seen.
     /// </summary>
     public void ObservePools(Func<IEnumerable<(Pool Pool, int QueueLength)>> pools) => _pools = pools;
+
+    /// <summary>Where the connection gauges read the last census from, and the clock their ages are measured with.</summary>
+    public void ObserveConnections(Func<ConnectionCensus> census, TimeProvider time)
+    {
+        _census = census;
+        _time = time;
+    }
 
     public void HealthTransition(string pool, BackendState backend, bool up) =>
         _healthTransitions.Add(1, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name }, { "tcplb.backend.state", up ? "up" : "down" } });
@@ -114,20 +129,27 @@ internal sealed class TcpLbMetrics : IDisposable
         _active.Add(1, tags);
     }
 
-    /// <summary>One closed connection: its reason, its duration and its bytes each way (the pump counts them without instruments).</summary>
-    public void ConnectionClosed(string listener, string? backend, string reason, TimeSpan duration, long clientToBackend, long backendToClient)
+    /// <summary>One closed connection: its reason and its duration (its bytes go through <see cref="BytesForwarded"/>).</summary>
+    public void ConnectionClosed(string listener, string reason, TimeSpan duration)
     {
         var listenerTag = new TagList { { "tcplb.listener", listener } };
         _active.Add(-1, listenerTag);
         _closed.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
         _duration.Record(duration.TotalSeconds, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
-        if (backend is null)
+    }
+
+    /// <summary>Bytes a connection forwarded since they were last added, each way (the engines count them without instruments).</summary>
+    public void BytesForwarded(string listener, string pool, string backend, long clientToBackend, long backendToClient)
+    {
+        if (clientToBackend > 0)
         {
-            return; // nothing was forwarded
+            _bytes.Add(clientToBackend, new TagList { { "tcplb.listener", listener }, { "tcplb.pool", pool }, { "tcplb.backend", backend }, { "tcplb.direction", "client_to_backend" } });
         }
 
-        _bytes.Add(clientToBackend, new TagList { { "tcplb.listener", listener }, { "tcplb.backend", backend }, { "tcplb.direction", "client_to_backend" } });
-        _bytes.Add(backendToClient, new TagList { { "tcplb.listener", listener }, { "tcplb.backend", backend }, { "tcplb.direction", "backend_to_client" } });
+        if (backendToClient > 0)
+        {
+            _bytes.Add(backendToClient, new TagList { { "tcplb.listener", listener }, { "tcplb.pool", pool }, { "tcplb.backend", backend }, { "tcplb.direction", "backend_to_client" } });
+        }
     }
 
     public void BackendConnected(string pool, BackendState backend, TimeSpan elapsed) =>
@@ -176,6 +198,33 @@ internal sealed class TcpLbMetrics : IDisposable
                     new KeyValuePair<string, object?>("tcplb.pool", pool.Name),
                     new KeyValuePair<string, object?>("tcplb.backend", backend.Name));
             }
+        }
+    }
+
+    // Every listener with a pool or with an open connection (a removed listener's drain), so a quiet one reads 0.
+    private IEnumerable<string> ListenersToObserve(ConnectionCensus census) => _pools().Select(pool => pool.Pool.Name).Union(census.Listeners);
+
+    private IEnumerable<Measurement<int>> ObserveStates()
+    {
+        ConnectionCensus census = _census();
+        foreach (string listener in ListenersToObserve(census))
+        {
+            for (int state = 0; state < ConnectionCensus.States.Count; state++)
+            {
+                yield return new Measurement<int>(census.InState(listener, state),
+                    new KeyValuePair<string, object?>("tcplb.listener", listener),
+                    new KeyValuePair<string, object?>("tcplb.connection.state", ConnectionCensus.States[state]));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveOldest()
+    {
+        ConnectionCensus census = _census();
+        foreach (string listener in ListenersToObserve(census))
+        {
+            double age = census.OldestStart(listener) is { } start ? _time.GetElapsedTime(start).TotalSeconds : 0;
+            yield return new Measurement<double>(age, new KeyValuePair<string, object?>("tcplb.listener", listener));
         }
     }
 

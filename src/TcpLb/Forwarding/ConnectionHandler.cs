@@ -195,7 +195,10 @@ internal sealed class ConnectionHandler
     {
         if (backend is not null)
         {
-            route!.Connector.Release(backend, backendReset: connection.CloseReason == CloseReason.BackendReset, backendAnswered: connection.BytesFromBackend > 0);
+            // A reset after the client's FIN was passed on is how a router drops a request the client gave up on (nginx
+            // resets what it had not finished reading): the client's doing, not a failing backend.
+            bool backendFailed = connection.CloseReason == CloseReason.BackendReset && !connection.ClientDirectionEnded;
+            route!.Connector.Release(backend, backendReset: backendFailed, backendAnswered: connection.BytesFromBackend > 0);
         }
 
         route?.Tag.Closed();

@@ -7,8 +7,8 @@ namespace TcpLb.Forwarding;
 
 /// <summary>
 /// What one listener reports about its connections: metrics at accept, at each PROXY header and at close, and
-/// the access-log line at close. Called once per event, never per read: the engines only count bytes, which are read
-/// here when the connection closes.
+/// the access-log line at close. Called once per event, never per read: the engines only count bytes; the
+/// <see cref="LiveTrafficSweep"/> adds them to the metrics while the connection lives and the close adds the rest.
 /// </summary>
 internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLog, string listener, TimeProvider time)
 {
@@ -30,7 +30,13 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
         CloseReason reason = connection.CloseReason;
         TimeSpan duration = time.GetElapsedTime(connection.StartTimestamp);
         string reasonName = CloseReasonText.Name(reason);
-        metrics.ConnectionClosed(listener, backend?.Name, reasonName, duration, connection.BytesFromClient, connection.BytesFromBackend);
+        metrics.ConnectionClosed(listener, reasonName, duration);
+        if (backend is not null) // nothing was forwarded without one
+        {
+            (long fromClient, long fromBackend) = connection.Traffic.Advance(connection.BytesFromClient, connection.BytesFromBackend);
+            metrics.BytesForwarded(listener, backend.Pool, backend.Name, fromClient, fromBackend);
+        }
+
         if (!accessLog.IsEnabled(LogLevel.Information))
         {
             return;

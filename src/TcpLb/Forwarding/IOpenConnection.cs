@@ -1,4 +1,5 @@
 using System.Net;
+using TcpLb.Model;
 using TcpLb.Tlvs;
 
 namespace TcpLb.Forwarding;
@@ -31,6 +32,12 @@ internal interface IOpenConnection
 
     /// <summary>Bytes received from the backend.</summary>
     long BytesFromBackend { get; }
+
+    /// <summary>The backend it was given (it may still be dialling); null before one is chosen.</summary>
+    BackendState? CurrentBackend { get; }
+
+    /// <summary>Its bytes already in the metrics: advanced by the periodic sweep and at close, never by the engine.</summary>
+    PublishedTraffic Traffic { get; }
 
     /// <summary>True once the client's FIN was passed on to the backend.</summary>
     bool ClientDirectionEnded { get; }

@@ -81,6 +81,10 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
 
     public bool ClientDirectionEnded => UpstreamEnded;
 
+    public BackendState? CurrentBackend => Volatile.Read(ref _backend);
+
+    public PublishedTraffic Traffic { get; } = new();
+
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
     // The listener's until routed (header, first bytes), then the route's (its pool's idle and connect timers, else the listener's).

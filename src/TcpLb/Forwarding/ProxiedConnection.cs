@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using TcpLb.Model;
 using TcpLb.Tlvs;
 using TcpLb.Transport;
 
@@ -50,6 +51,11 @@ internal sealed class ProxiedConnection : IOpenConnection
     public bool ClientDirectionEnded => Upstream.Ended;
 
     public Socket? Backend { get; private set; }
+
+    /// <summary>Set by the flow once a backend accepted the connection.</summary>
+    public BackendState? CurrentBackend { get; set; }
+
+    public PublishedTraffic Traffic { get; } = new();
 
     /// <summary>The client's real endpoint (the upstream balancer's, behind one).</summary>
     public IPEndPoint ClientEndPoint { get; }

@@ -66,6 +66,7 @@ internal static class SocketsConnectionFlow
             }
 
             EnableKeepalive(handler, socket);
+            connection.CurrentBackend = backendState;
             if (connection.AttachBackend(socket))
             {
                 connection.Phase = ConnectionPhase.Established;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,10 +15,19 @@ namespace TcpLb.Hosting;
 /// <see cref="TcpLbServer"/>. Each reload logs one line: applied (with what changed) or refused (with why).
 /// Reloads run one at a time; triggers arriving meanwhile fold into one more reload.
 /// </summary>
+/// <remarks>
+/// The whole directory is watched, not the file's name: a Kubernetes ConfigMap volume never touches
+/// <c>tcplb.yaml</c> (a link to <c>..data/tcplb.yaml</c>); an update writes a new <c>..2026_...</c> directory and
+/// renames a new <c>..data</c> link over the old one. Any event in the directory therefore arms the debounce, and
+/// when it fires the file is reloaded only if its bytes (read through the links) differ from those last read, so
+/// an editor's swap file or a neighbour's change reloads nothing. SIGHUP always reloads.
+/// </remarks>
 internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 {
     /// <summary>How long the file must stay unchanged before a change is reloaded.</summary>
     public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(500);
+
+    private const string FileChangeTrigger = "file change";
 
     private readonly string _path;
     private readonly TcpLbServer _server;
@@ -34,6 +44,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     private ITimer? _debounceTimer;
     private Task _loop = Task.CompletedTask;
     private int _reloads;
+    private byte[]? _lastReadDigest;
 
     /// <param name="sighup">SIGHUP as the host holds it since start (<see cref="ReloadSignal"/>); null registers it here.</param>
     public ConfigReloader(string path, TcpLbOptions current, TcpLbServer server, TimeProvider time, ILogger<ConfigReloader> logger, TimeSpan? debounce = null, ReloadSignal? sighup = null)
@@ -56,16 +67,19 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _lastReadDigest = DigestOfFile(); // the file the running configuration came from, read a moment ago
         _loop = RunAsync(_stopping.Token);
         _sighup.Attach(Request);
 
-        // The directory is watched, not the file: editors and `kubectl` replace the file rather than write into it.
-        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
+        // Every name in the directory (see remarks): editors and `kubectl` replace the file rather than write into it,
+        // and a ConfigMap volume swaps its ..data link.
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!)
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.CreationTime,
         };
         _watcher.Changed += (_, _) => FileChanged();
         _watcher.Created += (_, _) => FileChanged();
+        _watcher.Deleted += (_, _) => FileChanged();
         _watcher.Renamed += (_, _) => FileChanged();
         _watcher.EnableRaisingEvents = true;
         ReloadWatching(_logger, _path, _debounce.TotalMilliseconds);
@@ -105,6 +119,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     public async Task<bool> ReloadAsync(string trigger, CancellationToken cancellationToken)
     {
         int number = Interlocked.Increment(ref _reloads);
+        Volatile.Write(ref _lastReadDigest, DigestOfFile());
         ConfigLoadResult loaded = ConfigFile.Load(_path, check: RoutingCheck.Check);
         if (!loaded.IsValid)
         {
@@ -152,7 +167,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 
             if (_debounceTimer is null)
             {
-                _debounceTimer = _time.CreateTimer(static state => ((ConfigReloader)state!).Request("file change"), this, _debounce, Timeout.InfiniteTimeSpan);
+                _debounceTimer = _time.CreateTimer(static state => ((ConfigReloader)state!).Request(FileChangeTrigger), this, _debounce, Timeout.InfiniteTimeSpan);
             }
             else
             {
@@ -175,6 +190,12 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
                 }
 
                 string trigger = string.Join(", ", pending.Distinct());
+                if (trigger == FileChangeTrigger && DigestOfFile() is { } digest && Volatile.Read(ref _lastReadDigest) is { } last && digest.AsSpan().SequenceEqual(last))
+                {
+                    ReloadSkipped(_logger, _path);
+                    continue;
+                }
+
                 try
                 {
                     await ReloadAsync(trigger, stopping).ConfigureAwait(false);
@@ -191,6 +212,19 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         }
     }
 
+    // The file's bytes, read through any links, as a SHA-256 digest; null when it cannot be read now (a reload says why).
+    private byte[]? DigestOfFile()
+    {
+        try
+        {
+            return SHA256.HashData(File.ReadAllBytes(_path));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Reload #{Number} ({Trigger}) applied: {Changes}")]
     private static partial void ReloadApplied(ILogger logger, int number, string trigger, string changes);
 
@@ -199,6 +233,9 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Reload #{Number}: {Problem}")]
     private static partial void ReloadProblem(ILogger logger, int number, string problem);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Debug, Message = "Not reloading {Path}: something changed in its directory, but not its bytes")]
+    private static partial void ReloadSkipped(ILogger logger, string path);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Reloading {Path} on SIGHUP and when it changes (after {Milliseconds} ms without change)")]
     private static partial void ReloadWatching(ILogger logger, string path, double milliseconds);

@@ -21,22 +21,7 @@ internal static class DescriptorBudget
         : int.MaxValue;
 
     /// <summary>How many descriptors this process has open now (Linux); 0 where that cannot be read.</summary>
-    public static int CountOpen()
-    {
-        if (!Directory.Exists("/proc/self/fd"))
-        {
-            return 0;
-        }
-
-        try
-        {
-            return Directory.EnumerateFileSystemEntries("/proc/self/fd").Count();
-        }
-        catch (IOException)
-        {
-            return 0; // out of descriptors even to list them (EMFILE): unknown for now, the next look counts again
-        }
-    }
+    public static int CountOpen() => Transport.Linux.OpenDescriptors.Count();
 
     /// <summary>The soft RLIMIT_NOFILE of this process, from <c>/proc/self/limits</c> (Linux); null elsewhere.</summary>
     public static long? ReadDescriptorLimit()

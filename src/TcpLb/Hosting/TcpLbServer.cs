@@ -24,6 +24,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly SemaphoreSlim _changes = new(1, 1); // start, reloads and stop run one at a time
     private readonly bool _ownsMetrics;
+    private readonly LiveTrafficSweep _sweep;
     private IReadOnlyList<ListenerOptions> _options;
     private IReadOnlyList<PoolOptions> _poolOptions;
     private List<RunningListener> _listeners = [];
@@ -52,6 +53,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
             time, loggers, metrics ?? new TcpLbMetrics(), new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", time, _logger),
             new ConnectionRegistry(), CreateEngine(engine ?? new EngineOptions(), time, _logger, _shutdown.Token));
         _context.Metrics.ObservePools(() => [.. RunningPools.Select(pool => (pool.Pool, pool.QueueLength))]);
+        _sweep = new LiveTrafficSweep(_context.Registry, _context.Metrics, time);
     }
 
     /// <summary>The engine carrying connections (<c>sockets</c> or <c>epoll</c>).</summary>
@@ -86,6 +88,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
         _listeners = listeners;
         _sockets = sockets;
         StartAccepting(sockets.Values);
+        _sweep.Start();
     }
 
     /// <summary>The addresses actually bound (port 0 resolved), in listener order.</summary>
@@ -93,6 +96,9 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 
     /// <summary>Connections open right now.</summary>
     public int ActiveConnections => _context.Registry.Count;
+
+    /// <summary>Sweeps the open connections' bytes and states into the metrics now (tests; it also runs every few seconds).</summary>
+    public void SweepTraffic() => _sweep.Sweep();
 
     /// <summary>The open connections, for status and tests.</summary>
     public IReadOnlyList<IOpenConnection> Connections => _context.Registry.Snapshot();
@@ -289,6 +295,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        _sweep.Dispose(); // every connection has closed and added its last bytes
         await _context.Engine.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
         _changes.Dispose();

@@ -8,7 +8,7 @@ public sealed class AdminFlagsTests
 {
     [Theory]
     [InlineData("--admin-listen", "nowhere", "--admin-listen: 'nowhere' is not host:port")]
-    [InlineData("--admin-listen", "localhost:9100", "--admin-listen: 'localhost' is not an IP address")]
+    [InlineData("--admin-listen", "localhost:8411", "--admin-listen: 'localhost' is not an IP address")]
     [InlineData("--log-format", "xml", "--log-format: 'xml' is not one of plain, json")]
     [InlineData("--access-log", "maybe", "--access-log: 'maybe' is not one of on, off")]
     public async Task A_bad_value_is_refused_with_exit_code_2_naming_the_flag(string flag, string value, string expected)
@@ -33,6 +33,7 @@ public sealed class AdminFlagsTests
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"tcplb: cannot listen on admin address {taken.EndPoint}: Address already in use", error, StringComparison.Ordinal);
+        Assert.Contains("admin.listen in the config file or --admin-listen ADDR:PORT", error, StringComparison.Ordinal); // the setting that moves it
         Assert.DoesNotContain($"Listening on 127.0.0.1:{port}", output, StringComparison.Ordinal); // it never accepted a connection
     }
 }

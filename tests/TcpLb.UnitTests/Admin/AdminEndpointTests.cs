@@ -24,7 +24,7 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
 
         using HttpResponseMessage response = await http.GetAsync(new Uri(new Uri(admin.Url), "/healthz"), deadline.Token);
@@ -43,7 +43,7 @@ public sealed class AdminEndpointTests
         IPEndPoint dead = refusing.EndPoint;
         var check = new HealthCheckOptions { Kind = HealthCheckKind.Tcp, Interval = TimeSpan.FromSeconds(2), Fall = 2, Jitter = 0 };
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(dead) with { HealthCheck = check }, time, engine: engine);
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
 
@@ -74,7 +74,7 @@ public sealed class AdminEndpointTests
         using CancellationTokenSource deadline = TestDeadline.Start();
         using var backend = new TestBackend();
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, deadline.Token);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token);
         using var http = new HttpClient();
         var ready = new Uri(new Uri(admin.Url), "/ready");
         using (HttpResponseMessage before = await http.GetAsync(ready, deadline.Token))
@@ -99,7 +99,7 @@ public sealed class AdminEndpointTests
         var spare = new BackendOptions { Address = refusing.EndPoint, Weight = 3, Backup = true };
         ListenerOptions options = TcpLbUnderTest.Options(backend.EndPoint) with { Balance = "round-robin" };
         await using var lb = await TcpLbUnderTest.StartAsync(options with { Backends = [.. options.Backends, spare] }, engine: engine);
-        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, lb.Server, NullLoggerFactory.Instance, cancellationToken);
+        await using AdminEndpoint admin = await AdminEndpoint.StartAsync(s_anyLoopbackPort, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, cancellationToken);
         using var http = new HttpClient();
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         await client.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
@@ -139,9 +139,9 @@ public sealed class AdminEndpointTests
         using var backend = new TestBackend();
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: engine);
 
-        var failure = await Assert.ThrowsAsync<AdminEndpointException>(() => AdminEndpoint.StartAsync(taken.EndPoint, lb.Server, NullLoggerFactory.Instance, deadline.Token));
+        var failure = await Assert.ThrowsAsync<AdminEndpointException>(() => AdminEndpoint.StartAsync(taken.EndPoint, AdminAccessTests.Open, lb.Server, NullLoggerFactory.Instance, deadline.Token));
 
         Assert.StartsWith($"cannot listen on admin address {taken.EndPoint}: ", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("--admin-listen", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("admin.listen in the config file or --admin-listen ADDR:PORT", failure.Message, StringComparison.Ordinal); // the setting that moves it
     }
 }

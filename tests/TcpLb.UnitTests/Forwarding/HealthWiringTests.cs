@@ -94,4 +94,44 @@ public sealed class HealthWiringTests
         time.Advance(passive.BaseEjection);
         Assert.False(deadState.IsEjected);
     }
+
+    /// <summary>
+    /// A router that resets a connection whose client had already finished (FIN passed on) is dropping a request the client
+    /// gave up on, as nginx does with what it had not read: that is no failure of the router. A reset while the client
+    /// still talks is one.
+    /// </summary>
+    [Theory, BothEngines]
+    public async Task A_backend_reset_after_the_clients_FIN_does_not_count_against_it_one_before_does(Engine engine)
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        var passive = new PassiveHealthOptions { ConsecutiveFailures = 1, BaseEjection = TimeSpan.FromMinutes(1) };
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { PassiveHealth = passive }, engine: engine);
+        var state = lb.Server.Pools[0].Current.Primaries.Backends.Single();
+
+        using (Socket gaveUp = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
+        {
+            await gaveUp.SendAsync("GET / HTTP/1.1\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);
+            gaveUp.Shutdown(SocketShutdown.Send);
+            Socket server = await backend.AcceptAsync(cancellationToken);
+            Assert.Equal(16, (await Net.ReadToEndAsync(server, cancellationToken)).Length); // the FIN came after the bytes
+            Net.Reset(server);
+            Assert.Equal("reset", await Net.ReadEndAsync(gaveUp, cancellationToken));
+        }
+
+        await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the first connection is closed", cancellationToken);
+        Assert.False(state.IsEjected, "a reset after the client's FIN was counted against the backend");
+
+        using (Socket talking = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
+        {
+            await talking.SendAsync("GET / HTTP/1.1\r\n"u8.ToArray(), SocketFlags.None, cancellationToken);
+            Socket server = await backend.AcceptAsync(cancellationToken);
+            await Net.ReadExactlyAsync(server, 16, cancellationToken);
+            Net.Reset(server);
+            Assert.Equal("reset", await Net.ReadEndAsync(talking, cancellationToken));
+        }
+
+        await TcpLbUnderTest.WaitUntilAsync(() => state.IsEjected, "a reset while the client talks ejects the backend", cancellationToken);
+    }
 }

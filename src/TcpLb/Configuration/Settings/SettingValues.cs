@@ -78,6 +78,15 @@ internal static class SettingValues
         return true;
     }, static value => value);
 
+    /// <summary>A file's path, or null for none (written <c>none</c> in help and reload lines); read when it is used, not here.</summary>
+    public static SettingValue<string?> FilePath { get; } = new("PATH", static (string text, out string? value, out string error) =>
+    {
+        bool ok = text.Length > 0 && !text.Contains('\0', StringComparison.Ordinal);
+        value = ok ? text : null;
+        error = ok ? string.Empty : "a path is not empty and has no NUL character";
+        return ok;
+    }, static value => value ?? "none");
+
     /// <summary><c>127.0.0.1:8080</c>, <c>[::1]:8080</c>, <c>[::]:8080</c> or <c>*:8080</c> (all addresses, dual-stack).</summary>
     public static SettingValue<IPEndPoint> ListenEndPoint { get; } = new("ADDR:PORT", static (string text, [MaybeNullWhen(false)] out IPEndPoint value, out string error) =>
         ValueParsers.TryParseListenEndPoint(text, out value, out error), static value => value.ToString());

@@ -29,6 +29,7 @@ internal static class LinuxFlags
     public const int SOCK_CLOEXEC = 0x80000;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_DIRECTORY = 0x10000;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int F_SETPIPE_SZ = 1031;
