@@ -9,6 +9,9 @@ internal interface IBalancerStatus
     /// <summary>True once the listeners are bound and until the balancer stops accepting (readiness).</summary>
     bool IsAccepting { get; }
 
-    /// <summary>Each listener as it runs now: its bound addresses, pool, queue and open connections.</summary>
+    /// <summary>Each listener as it runs now: its bound addresses, pool, routes, queue and open connections.</summary>
     IReadOnlyList<ListenerView> Listeners { get; }
+
+    /// <summary>Every pool: the listeners' own, then the named ones they share.</summary>
+    IReadOnlyList<PoolView> Pools { get; }
 }

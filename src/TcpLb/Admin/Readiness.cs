@@ -1,4 +1,6 @@
 
+using TcpLb.Balancing;
+
 namespace TcpLb.Admin;
 
 /// <summary>
@@ -14,12 +16,13 @@ internal static class Readiness
             return (false, "not accepting connections (starting, or draining for shutdown)");
         }
 
-        foreach (ListenerView listener in server.Listeners)
+        // The pools listeners send to: a named pool no route reaches yet does not hold readiness back.
+        foreach (Pool pool in server.Listeners.SelectMany(listener => listener.Routes.Select(route => route.Pool).Append(listener.Pool)).Distinct())
         {
-            if (!listener.Pool.All.Any(backend => backend.IsHealthy && !backend.IsDraining))
+            if (!pool.All.Any(backend => backend.IsHealthy && !backend.IsDraining))
             {
-                string unresolved = string.Join("; ", listener.Pool.All.Where(b => b.ResolutionFailure is not null).Select(b => $"{b.Name} does not resolve: {b.ResolutionFailure}"));
-                return (false, $"pool {listener.Pool.Name} has no healthy backend" + (unresolved.Length > 0 ? $" ({unresolved})" : string.Empty));
+                string unresolved = string.Join("; ", pool.All.Where(b => b.ResolutionFailure is not null).Select(b => $"{b.Name} does not resolve: {b.ResolutionFailure}"));
+                return (false, $"pool {pool.Name} has no healthy backend" + (unresolved.Length > 0 ? $" ({unresolved})" : string.Empty));
             }
         }
 

@@ -4,23 +4,31 @@ using TcpLb.Model;
 
 namespace TcpLb.Admin;
 
-/// <summary>What <c>/status</c> serves and <c>tcplb status</c> prints: every listener, its pool and each backend.</summary>
-internal sealed record StatusReport(bool Ready, string ReadyReason, int ActiveConnections, IReadOnlyList<ListenerStatus> Listeners)
+/// <summary>
+/// What <c>/status</c> serves and <c>tcplb status</c> prints: every listener with its default pool and routes, and every
+/// pool (the listeners' own, then the named ones they share) with each backend.
+/// </summary>
+internal sealed record StatusReport(bool Ready, string ReadyReason, int ActiveConnections, IReadOnlyList<ListenerStatus> Listeners, IReadOnlyList<PoolStatus> Pools)
 {
     public static StatusReport From(IBalancerStatus server)
     {
         (bool ready, string reason) = Readiness.Check(server);
         IReadOnlyList<ListenerView> listeners = server.Listeners;
-        return new StatusReport(ready, reason, listeners.Sum(l => l.ActiveConnections), [.. listeners.Select(ListenerStatus.From)]);
+        return new StatusReport(ready, reason, listeners.Sum(l => l.ActiveConnections), [.. listeners.Select(ListenerStatus.From)],
+            [.. server.Pools.Select(view => PoolStatus.From(view.Pool, view.QueueLength))]);
     }
 }
 
-/// <summary>One listener: the addresses it accepts on and its pool.</summary>
-internal sealed record ListenerStatus(IReadOnlyList<string> EndPoints, int ActiveConnections, PoolStatus Pool)
+/// <summary>One listener: the addresses it accepts on, the pool of connections no route takes, and its routes.</summary>
+internal sealed record ListenerStatus(IReadOnlyList<string> EndPoints, int ActiveConnections, PoolStatus Pool, IReadOnlyList<RouteStatus> Routes)
 {
     public static ListenerStatus From(ListenerView listener) =>
-        new([.. listener.EndPoints.Select(e => e.ToString())], listener.ActiveConnections, PoolStatus.From(listener.Pool, listener.QueueLength));
+        new([.. listener.EndPoints.Select(e => e.ToString())], listener.ActiveConnections, PoolStatus.From(listener.Pool, listener.QueueLength),
+            [.. listener.Routes.Select(route => new RouteStatus(route.Match, route.Pool.Name, route.OpenConnections, route.Connections))]);
 }
+
+/// <summary>One route of a listener: its match as the file writes it (<c>default</c> for the default route), its pool, its connections open now and in all.</summary>
+internal sealed record RouteStatus(string Match, string Pool, int ActiveConnections, long Connections);
 
 /// <summary>One pool: its policy, the connections queued for a backend slot, and its backends.</summary>
 internal sealed record PoolStatus(string Name, string Policy, int QueueLength, IReadOnlyList<BackendStatusReport> Backends)

@@ -102,7 +102,7 @@ internal sealed class Pool
                 else
                 {
                     // New, or listed again while draining: a fresh state (the draining one stays with its old connections).
-                    members.Add(new BackendState(options, _time));
+                    members.Add(new BackendState(options, _time, Name));
                 }
             }
 

@@ -5,6 +5,7 @@ using TcpLb.Admin;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
 using TcpLb.Hosting;
+using TcpLb.Routing;
 
 namespace TcpLb.Cli;
 
@@ -47,6 +48,7 @@ internal static class RunCommand
             [
                 .. listenerFlags.Conflicts(parsed),
                 .. ListenerRules.Check(listener, listenerFlags.NameOf).Select(problem => $"{listenerFlags.NameOf(problem.Setting)}: {problem.Message}"),
+                .. RoutingCheck.Check(listener, [], listenerFlags.NameOf).Select(problem => $"{listenerFlags.NameOf(problem.Path)}: {problem.Message}"),
             ];
             if (problems.Length > 0)
             {
@@ -69,7 +71,7 @@ internal static class RunCommand
     /// <summary>Runs what a config file says, reloading it on SIGHUP and on change; a bad file is refused with exit code 1.</summary>
     private static async Task<int> RunFromFileAsync(string path, Func<TcpLbOptions, TcpLbOptions> adjust, CancellationToken cancellationToken)
     {
-        ConfigLoadResult loaded = ConfigFile.Load(path);
+        ConfigLoadResult loaded = ConfigFile.Load(path, check: RoutingCheck.Check);
         if (!loaded.IsValid)
         {
             foreach (string problem in loaded.Problems)

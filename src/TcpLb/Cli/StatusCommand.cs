@@ -102,25 +102,57 @@ internal static class StatusCommand
         return command;
     }
 
-    /// <summary>The report as a table: a line per listener, and under it a line per backend of its pool.</summary>
+    /// <summary>
+    /// The report as a table: a line per listener, its routes (when it has any), the backends of the pool its unrouted
+    /// connections go to; then each other pool (the named ones its routes reach) with its backends.
+    /// </summary>
     public static string Format(StatusReport report)
     {
         var text = new StringBuilder();
         CultureInfo invariant = CultureInfo.InvariantCulture;
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         text.AppendLine(invariant, $"{(report.Ready ? "ready" : "NOT READY")}: {report.ReadyReason}; {report.ActiveConnections} connections open");
         foreach (ListenerStatus listener in report.Listeners)
         {
             PoolStatus pool = listener.Pool;
             text.AppendLine();
             text.AppendLine(invariant, $"listener {string.Join(", ", listener.EndPoints)}  pool {pool.Name}  policy {pool.Policy}  connections {listener.ActiveConnections}  queued {pool.QueueLength}");
-            text.AppendLine(invariant, $"  {"BACKEND",-40} {"STATE",-9} {"ACTIVE",7} {"MAX",6} {"WEIGHT",6}  ROLE");
-            foreach (BackendStatusReport backend in pool.Backends)
+            if (listener.Routes.Any(route => route.Match != "default"))
             {
-                string max = backend.MaxConnections > 0 ? backend.MaxConnections.ToString(invariant) : "-";
-                text.AppendLine(invariant, $"  {backend.Name,-40} {backend.State,-9} {backend.ActiveConnections,7} {max,6} {backend.Weight,6}  {(backend.Backup ? "backup" : "primary")}");
+                text.AppendLine(invariant, $"  {"ROUTE",-40} {"POOL",-20} {"ACTIVE",7} {"TOTAL",9}");
+                foreach (RouteStatus route in listener.Routes)
+                {
+                    text.AppendLine(invariant, $"  {route.Match,-40} {route.Pool,-20} {route.ActiveConnections,7} {route.Connections,9}");
+                }
+            }
+
+            if (shown.Add(pool.Name))
+            {
+                AppendBackends(text, pool);
+            }
+        }
+
+        foreach (PoolStatus pool in report.Pools ?? [])
+        {
+            if (shown.Add(pool.Name))
+            {
+                text.AppendLine();
+                text.AppendLine(invariant, $"pool {pool.Name}  policy {pool.Policy}  queued {pool.QueueLength}");
+                AppendBackends(text, pool);
             }
         }
 
         return text.ToString();
+    }
+
+    private static void AppendBackends(StringBuilder text, PoolStatus pool)
+    {
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        text.AppendLine(invariant, $"  {"BACKEND",-40} {"STATE",-9} {"ACTIVE",7} {"MAX",6} {"WEIGHT",6}  ROLE");
+        foreach (BackendStatusReport backend in pool.Backends)
+        {
+            string max = backend.MaxConnections > 0 ? backend.MaxConnections.ToString(invariant) : "-";
+            text.AppendLine(invariant, $"  {backend.Name,-40} {backend.State,-9} {backend.ActiveConnections,7} {max,6} {backend.Weight,6}  {(backend.Backup ? "backup" : "primary")}");
+        }
     }
 }

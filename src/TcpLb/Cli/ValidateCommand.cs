@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
+using TcpLb.Routing;
 
 namespace TcpLb.Cli;
 
@@ -25,7 +26,7 @@ internal static class ValidateCommand
             }
 
             string path = parsed.GetValue(file) ?? parsed.GetValue(config) ?? ConfigFile.DefaultName;
-            ConfigLoadResult loaded = ConfigFile.Load(path);
+            ConfigLoadResult loaded = ConfigFile.Load(path, check: RoutingCheck.Check);
             if (!loaded.IsValid)
             {
                 foreach (string problem in loaded.Problems)
@@ -43,12 +44,15 @@ internal static class ValidateCommand
         return command;
     }
 
-    /// <summary>"2 listeners, 5 backends, 1 DNS discovery".</summary>
+    /// <summary>"2 listeners, 5 backends, 1 DNS discovery"; with named pools "1 listener, 2 pools, 4 routes, 3 backends".</summary>
     public static string Summary(TcpLbOptions options)
     {
-        int backends = options.Listeners.Sum(listener => listener.Backends.Count);
-        int discoveries = options.Listeners.Count(listener => listener.Discovery is not null);
-        string summary = $"{Count(options.Listeners.Count, "listener")}, {Count(backends, "backend")}";
+        IEnumerable<PoolOptions> pools = options.Listeners.Select(listener => listener.Pool).Concat(options.Pools);
+        int backends = pools.Sum(pool => pool.Backends.Count);
+        int discoveries = pools.Count(pool => pool.Discovery is not null);
+        int routes = options.Listeners.Sum(listener => listener.Routes.Count);
+        string named = options.Pools.Count == 0 ? string.Empty : $"{Count(options.Pools.Count, "pool")}, {Count(routes, "route")}, ";
+        string summary = $"{Count(options.Listeners.Count, "listener")}, {named}{Count(backends, "backend")}";
         return discoveries == 0 ? summary : $"{summary}, {Count(discoveries, "DNS discovery", "DNS discoveries")}";
     }
 

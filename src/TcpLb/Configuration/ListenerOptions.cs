@@ -1,45 +1,80 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using TcpLb.Configuration.Settings;
 using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.ListenerOptions>;
 
 namespace TcpLb.Configuration;
 
-/// <summary>One listener (HAProxy frontend) with its pool of backends and PROXY settings.</summary>
+/// <summary>One listener (HAProxy frontend): where it accepts, its own pool or its routes to named pools, and its PROXY settings.</summary>
 internal sealed record ListenerOptions
 {
+    /// <summary>16 KiB, as HAProxy's default buffer: a ClientHello with post-quantum key shares or a request head with cookies fits.</summary>
+    public const int DefaultInspectBytes = 16 * 1024;
+
+    /// <summary>
+    /// The most <c>inspectBytes</c> takes: the sockets engine stops reading a client once 64 KiB wait in its pipe
+    /// (<c>SocketPipeOptions.PauseWriterThreshold</c>), so inspection must be decided within that.
+    /// </summary>
+    public const int MaxInspectBytes = 64 * 1024;
+
     /// <summary>The addresses to accept on; <c>[::]</c> is dual-stack.</summary>
     public required IReadOnlyList<IPEndPoint> Listen { get; init; }
 
-    /// <summary>The backends (routers) given directly; DNS discovery may add more.</summary>
-    public required IReadOnlyList<BackendOptions> Backends { get; init; }
+    /// <summary>
+    /// Its own pool (the implicit one), written beside <c>listen</c>: <c>backends</c>, <c>balance</c>, health checks, limits.
+    /// Without backends or DNS, the listener sends only to named pools (<see cref="Routes"/>, <see cref="DefaultPool"/>).
+    /// </summary>
+    public PoolOptions Pool { get; init; } = new();
 
-    /// <summary>The balancing policy by name (<see cref="BalancingPolicyNames"/>).</summary>
-    public string Balance { get; init; } = BalancingPolicyNames.Default;
+    /// <summary>Its own pool's backends (routers) given directly; DNS discovery may add more.</summary>
+    public required IReadOnlyList<BackendOptions> Backends { get => Pool.Backends; init => Pool = Pool with { Backends = value }; }
 
-    /// <summary>Active health checks.</summary>
-    public HealthCheckOptions HealthCheck { get; init; } = new();
+    /// <summary>Its own pool's balancing policy by name (<see cref="BalancingPolicyNames"/>).</summary>
+    public string Balance { get => Pool.Balance; init => Pool = Pool with { Balance = value }; }
 
-    /// <summary>Passive health checks (outlier ejection).</summary>
-    public PassiveHealthOptions PassiveHealth { get; init; } = new();
+    /// <summary>Its own pool's active health checks.</summary>
+    public HealthCheckOptions HealthCheck { get => Pool.HealthCheck; init => Pool = Pool with { HealthCheck = value }; }
 
-    /// <summary>Backends from DNS, in addition to <see cref="Backends"/>.</summary>
-    public DnsDiscoveryOptions? Discovery { get; init; }
+    /// <summary>Its own pool's passive health checks (outlier ejection).</summary>
+    public PassiveHealthOptions PassiveHealth { get => Pool.PassiveHealth; init => Pool = Pool with { PassiveHealth = value }; }
 
-    /// <summary>Other backends tried after a failed connect (nothing was sent yet, client-first), at most.</summary>
-    public int Retries { get; init; } = 3;
+    /// <summary>Its own pool's backends from DNS, in addition to <see cref="Backends"/>.</summary>
+    public DnsDiscoveryOptions? Discovery { get => Pool.Discovery; init => Pool = Pool with { Discovery = value }; }
+
+    /// <summary>Its own pool's retries: other backends tried after a failed connect, at most.</summary>
+    public int Retries { get => Pool.Retries; init => Pool = Pool with { Retries = value }; }
+
+    /// <summary>Its own pool's queue: connections that may wait for a backend slot.</summary>
+    public int MaxQueue { get => Pool.MaxQueue; init => Pool = Pool with { MaxQueue = value }; }
+
+    /// <summary>How long a connection may wait in its own pool's queue.</summary>
+    public TimeSpan QueueTimeout { get => Pool.QueueTimeout; init => Pool = Pool with { QueueTimeout = value }; }
+
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> hold the same settings, as the declarations compare them (records compare lists by reference).</summary>
+    public static bool SameSettings(ListenerOptions a, ListenerOptions b) => !Settings.Changes(a, b).Any();
+
+    /// <summary>True when the listener has its own pool (backends listed or found by DNS).</summary>
+    public bool HasOwnPool => Pool.HasBackends;
+
+    /// <summary>In order, first match wins: where a connection goes by what its first bytes or its client show.</summary>
+    public IReadOnlyList<RouteOptions> Routes { get; init; } = [];
+
+    /// <summary>The named pool of connections no route takes; null with its own pool, or routes ending with an empty match.</summary>
+    public string? DefaultPool { get; init; }
+
+    /// <summary>The TLVs added to the PROXY v2 headers sent (a route may choose its own).</summary>
+    public IReadOnlyList<ProxyTlvOptions> ProxyTlvs { get; init; } = [];
+
+    /// <summary>
+    /// The most first bytes read to route by (and to find the AUTHORITY and ALPN TLVs) before the default route is taken:
+    /// a ClientHello or request head longer than this is not inspected.
+    /// </summary>
+    public int InspectBytes { get; init; } = DefaultInspectBytes;
 
     /// <summary>
     /// Most connections this listener holds at once; at the limit it stops accepting, and new clients wait in the
     /// kernel's listen backlog until a connection closes. 0 = no limit.
     /// </summary>
     public int MaxConnections { get; init; }
-
-    /// <summary>Connections that may wait for a backend slot when every backend is at its limit (HAProxy's <c>maxqueue</c>).</summary>
-    public int MaxQueue { get; init; } = 1024;
-
-    /// <summary>How long a connection may wait in that queue (HAProxy's <c>timeout queue</c>).</summary>
-    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The header sent to backends.</summary>
     public ProxySendMode SendProxy { get; init; } = ProxySendMode.Off;
@@ -72,20 +107,6 @@ internal sealed record ListenerOptions
     /// </summary>
     public TimeSpan TcpKeepalive { get; init; }
 
-    // --dns NAME:PORT: a name, since an address is a backend. Declared before Settings, which reads it when initialized.
-    private static readonly SettingValue<DnsEndPoint> s_dnsName = new("NAME:PORT", static (string text, [MaybeNullWhen(false)] out DnsEndPoint name, out string error) =>
-    {
-        name = null;
-        if (!ValueParsers.TryParseBackendEndPoint(text, out EndPoint? endPoint, out error))
-        {
-            return false;
-        }
-
-        name = endPoint as DnsEndPoint;
-        error = name is null ? $"'{text}' is an address, not a name to resolve; use --backend" : string.Empty;
-        return name is not null;
-    }, static name => ValueParsers.FormatEndPoint(name));
-
     // --tcp-keepalive: the kernel counts the idle time in whole seconds, at most 32767 (TCP_KEEPIDLE).
     private static readonly SettingValue<TimeSpan> s_keepaliveIdle = SettingValues.DurationOrOff.Where(idle =>
         idle.Ticks % TimeSpan.TicksPerSecond != 0 ? $"'{ValueParsers.FormatDuration(idle)}' is not a whole number of seconds"
@@ -98,27 +119,13 @@ internal sealed record ListenerOptions
     /// reload line and the example file's test follow.
     /// </summary>
     public static SettingSet<ListenerOptions> Settings { get; } = new(
+    [
         List("listen", SettingValues.ListenEndPoint, o => o.Listen, (o, v) => o with { Listen = v },
             flag: "--listen", help: "Address to accept on: 127.0.0.1:8080, [::1]:8080, *:8080 (all addresses, dual-stack). Repeatable.",
             missing: "missing; give the addresses to accept on, e.g. [\"127.0.0.1:8080\"]"),
-        new SectionListSetting<ListenerOptions, BackendOptions>("backends", o => o.Backends, (o, v) => o with { Backends = v }, BackendOptions.WithoutAddress, BackendOptions.Settings)
-        {
-            Example = "{address: \"10.0.0.5:80\", weight: 2}",
-            ShortForm = BackendOptions.ShortForm,
-            Flag = "--backend",
-            Help = "A router: 10.0.0.5:80, [fd00::5]:80 or router.local:80, with its settings after commas (10.0.0.5:80,weight=3,max-conn=500,slow-start=30s,backup). Repeatable.",
-            Identity = backend => $"backend {ValueParsers.FormatEndPoint(backend.Address)}",
-        },
-        Value("balance", SettingWords.Balance, o => o.Balance, (o, v) => o with { Balance = v },
-            flag: "--balance", help: "Balancing policy (least-connections suits long-lived WebSockets)."),
-        Value("retries", SettingValues.Count(0), o => o.Retries, (o, v) => o with { Retries = v },
-            flag: "--retries", help: "Other backends tried after a refused or timed-out connect."),
+        .. PoolOptions.SharedSettings.Inline<ListenerOptions>(o => o.Pool, (o, v) => o with { Pool = v }),
         Value("maxConnections", SettingValues.Count(0), o => o.MaxConnections, (o, v) => o with { MaxConnections = v },
             flag: "--max-connections", help: "Most connections the listener holds; more wait in the kernel backlog. 0 = no limit."),
-        Value("maxQueue", SettingValues.Count(0), o => o.MaxQueue, (o, v) => o with { MaxQueue = v },
-            flag: "--max-queue", help: "Connections that may wait when every healthy backend is at its max-conn."),
-        Value("queueTimeout", SettingValues.Duration, o => o.QueueTimeout, (o, v) => o with { QueueTimeout = v },
-            flag: "--queue-timeout", help: "How long a connection may wait in that queue."),
         Value("sendProxy", SettingWords.SendProxy, o => o.SendProxy, (o, v) => o with { SendProxy = v },
             flag: "--send-proxy", help: "PROXY header sent to backends: v1 (every router), v2 (nginx >= 1.13.11, HAProxy, Envoy) or off."),
         Value("sendProxyCrc32c", SettingValues.Bool, o => o.SendProxyCrc32C, (o, v) => o with { SendProxyCrc32C = v },
@@ -136,12 +143,22 @@ internal sealed record ListenerOptions
         Value("tcpKeepalive", s_keepaliveIdle, o => o.TcpKeepalive, (o, v) => o with { TcpKeepalive = v },
             flag: "--tcp-keepalive", help: "TCP keepalive on both sockets: probe a peer silent for this long (off, or whole seconds up to 32767s)."),
         Section("timeouts", o => o.Timeouts, (o, v) => o with { Timeouts = v }, TimeoutOptions.Settings, example: "{connect: 5s, clientIdle: 1h}"),
-        Section("healthCheck", o => o.HealthCheck, (o, v) => o with { HealthCheck = v }, HealthCheckOptions.Settings, example: "{kind: http, path: /healthz}"),
-        Section("passiveHealth", o => o.PassiveHealth, (o, v) => o with { PassiveHealth = v }, PassiveHealthOptions.Settings, example: "{failures: 5, ejection: 10s}"),
-        Flag("--dns", "dns", s_dnsName, (o, v) => o with { Discovery = (o.Discovery ?? new DnsDiscoveryOptions { Name = v.Host }) with { Name = v.Host, Port = v.Port, Srv = false } },
-            help: "Backends from the A/AAAA records of NAME:PORT, re-resolved every --dns-interval."),
-        Flag("--dns-srv", "dns", SettingValues.Text("NAME"), (o, v) => o with { Discovery = (o.Discovery ?? new DnsDiscoveryOptions { Name = v }) with { Name = v, Srv = true } },
-            help: "Backends from the SRV records of NAME (ports and weights from the records).", excludes: "--dns"),
-        OptionalSection("dns", o => o.Discovery, (o, v) => o with { Discovery = v }, () => new DnsDiscoveryOptions { Name = string.Empty }, DnsDiscoveryOptions.Settings,
-            example: "{name: router.local, port: 80}", describe: dns => dns.Describe()));
+        new SectionListSetting<ListenerOptions, RouteOptions>("routes", o => o.Routes, (o, v) => o with { Routes = v }, () => new RouteOptions(), RouteOptions.Settings)
+        {
+            Example = "{match: {sni: ws.example.com}, pool: ws}",
+            Describe = route => route.ToString(),
+        },
+        Value("defaultPool", SettingValues.OrNone(SettingValues.Text("NAME"), "(none)"), o => o.DefaultPool, (o, v) => o with { DefaultPool = v },
+            help: "The pool (under pools) of connections no route takes."),
+        new SectionListSetting<ListenerOptions, ProxyTlvOptions>("proxyTlvs", o => o.ProxyTlvs, (o, v) => o with { ProxyTlvs = v }, () => new ProxyTlvOptions(), ProxyTlvOptions.Settings)
+        {
+            Example = "{type: 0xE1, value: \"edge-1\"}",
+            ShortForm = ProxyTlvOptions.ShortForm,
+            Flag = "--proxy-tlv",
+            Help = "A TLV added to PROXY v2 headers: authority (the SNI, else the HTTP host), alpn (the client's first offer), unique-id (also the access log's id), crc32c, or a custom 0xE0..0xEF=TEXT. Repeatable.",
+            Describe = ProxyTlvOptions.Describe,
+        },
+        Value("inspectBytes", SettingValues.Count(1, MaxInspectBytes), o => o.InspectBytes, (o, v) => o with { InspectBytes = v },
+            flag: "--inspect-bytes", help: "Most first bytes read to route by (TLS SNI/ALPN, HTTP host) before the default route is taken."),
+    ]);
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace TcpLb.Configuration;
 
 /// <summary>
@@ -7,7 +5,8 @@ namespace TcpLb.Configuration;
 /// (<c>tcplb run</c>) and the config file accept exactly the same listeners; a setting's own range is part of its
 /// value (<see cref="Settings.SettingValues"/>). Every problem is reported, not just the first. Messages that mention
 /// another setting name it through <c>name</c>, which gives it as the user wrote it: <c>--accept-proxy-from</c> on the
-/// command line, <c>acceptProxyFrom</c> in the file.
+/// command line, <c>acceptProxyFrom</c> in the file. What needs the routes compiled (their names, pools, header
+/// lengths) is checked by <c>Routing</c>.
 /// </summary>
 internal static class ListenerRules
 {
@@ -21,19 +20,12 @@ internal static class ListenerRules
             yield return new("listen", "give at least one address to listen on");
         }
 
-        if (listener.Backends.Count == 0 && listener.Discovery is null)
+        // Its own pool is checked as a named pool is; a listener that only routes to named pools must not set one.
+        bool routesOnly = !listener.HasOwnPool && (listener.Routes.Count > 0 || listener.DefaultPool is not null);
+        IEnumerable<SettingProblem> pool = routesOnly ? SettingsWithoutOwnPool(listener) : PoolRules.Check(listener.Pool, name);
+        foreach (SettingProblem problem in pool)
         {
-            yield return new("backends", $"no backend: give {name("backends")} or {name("dns")}");
-        }
-
-        // A pool knows a backend by its address: a second entry would be silently ignored.
-        var listed = new HashSet<EndPoint>();
-        for (int i = 0; i < listener.Backends.Count; i++)
-        {
-            if (!listed.Add(listener.Backends[i].Address))
-            {
-                yield return new($"backends[{i}]", $"{listener.Backends[i].Address} is listed twice");
-            }
+            yield return problem;
         }
 
         if (listener.AllowDirect && listener.AcceptProxyFrom.Count == 0)
@@ -46,40 +38,61 @@ internal static class ListenerRules
             yield return new("forwardTlvs", $"TLVs can only be forwarded with {name("sendProxy")} v2");
         }
 
-        HealthCheckOptions health = listener.HealthCheck;
-        if (health.ExpectStatusMin is < 100 or > 599 || health.ExpectStatusMax is < 100 or > 599 || health.ExpectStatusMin > health.ExpectStatusMax)
+        foreach (SettingProblem problem in CheckTlvs(listener, "proxyTlvs", listener.ProxyTlvs, name))
         {
-            yield return new("healthCheck.expectStatusMin", $"{health.ExpectStatusMin}..{health.ExpectStatusMax} is not a range of HTTP statuses within 100..599");
+            yield return problem;
         }
 
-        if (listener.PassiveHealth.MaxEjection < listener.PassiveHealth.BaseEjection)
+        for (int i = 0; i < listener.Routes.Count; i++)
         {
-            yield return new("passiveHealth.maxEjection", $"must be at least the first ejection ({listener.PassiveHealth.BaseEjection})");
-        }
-
-        if (listener.Discovery is { } dns)
-        {
-            foreach (SettingProblem problem in CheckDiscovery(dns))
+            RouteOptions route = listener.Routes[i];
+            if (route.ProxyTlvs is { } tlvs)
             {
-                yield return problem;
+                foreach (SettingProblem problem in CheckTlvs(listener, $"routes[{i}].proxyTlvs", tlvs, name))
+                {
+                    yield return problem;
+                }
+            }
+
+            if (route.Match.ReadsFirstBytes && listener.Connect == ConnectMode.OnAccept)
+            {
+                yield return new($"routes[{i}].match", $"{route.Match} reads the client's first bytes, but {name("connect")} on-accept dials before they come; use on-first-bytes");
             }
         }
     }
 
-    private static IEnumerable<SettingProblem> CheckDiscovery(DnsDiscoveryOptions dns)
+    // TLVs travel in v2 headers only; AUTHORITY and ALPN come from the first bytes, which on-accept does not wait for.
+    private static IEnumerable<SettingProblem> CheckTlvs(ListenerOptions listener, string path, IReadOnlyList<ProxyTlvOptions> tlvs, Func<string, string> name)
     {
-        if (IPAddress.TryParse(dns.Name, out _))
+        if (tlvs.Count == 0)
         {
-            yield return new("dns.name", $"'{dns.Name}' is an address, not a name to resolve; list it in backends");
-        }
-        else if (Uri.CheckHostName(dns.Name) != UriHostNameType.Dns && !(dns.Srv && dns.Name.StartsWith('_')))
-        {
-            yield return new("dns.name", $"'{dns.Name}' is not a host name");
+            yield break;
         }
 
-        if (!dns.Srv && dns.Port is < 1 or > 65535)
+        if (listener.SendProxy != ProxySendMode.V2)
         {
-            yield return new("dns.port", $"'{dns.Port}' is not a port 1..65535 (A/AAAA records carry no port)");
+            yield return new(path, $"TLVs are sent in PROXY v2 headers only, and {name("sendProxy")} is {listener.SendProxy.ToString().ToLowerInvariant()}; use v2");
+        }
+
+        if (listener.Connect == ConnectMode.OnAccept && tlvs.FirstOrDefault(tlv => tlv.Kind is ProxyTlvKind.Authority or ProxyTlvKind.Alpn) is { } early)
+        {
+            yield return new(path, $"{ProxyTlvOptions.Describe(early)} comes from the client's first bytes, but {name("connect")} on-accept sends the header before they come; use on-first-bytes");
+        }
+
+        // Each TLV once: a receiver seeing two of a type keeps one of them by accident.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < tlvs.Count; i++)
+        {
+            string key = tlvs[i].Kind == ProxyTlvKind.Custom ? $"0x{tlvs[i].Type:X2}" : ProxyTlvOptions.Describe(tlvs[i]);
+            if (!seen.Add(key))
+            {
+                yield return new($"{path}[{i}]", $"{key} is given twice");
+            }
         }
     }
+
+    // A listener without backends of its own has no pool for balance, health checks or limits to apply to.
+    private static IEnumerable<SettingProblem> SettingsWithoutOwnPool(ListenerOptions listener) =>
+        PoolOptions.SharedSettings.Changes(new PoolOptions(), listener.Pool).Select(change => new SettingProblem(
+            change.Setting, "applies to the listener's own backends, and it has none; set it on the pool it sends to (pools.NAME)"));
 }

@@ -5,13 +5,16 @@ using static TcpLb.Configuration.Settings.Declare<TcpLb.Configuration.TcpLbOptio
 namespace TcpLb.Configuration;
 
 /// <summary>
-/// Everything one <c>tcplb</c> process runs with: its listeners (each with its pool), how it drains, logs and
+/// Everything one <c>tcplb</c> process runs with: its listeners, the named pools they share, how it drains, logs and
 /// exposes its admin endpoint. Built from flags (<c>tcplb run --listen ...</c>) or from a config file.
 /// </summary>
 internal sealed record TcpLbOptions
 {
-    /// <summary>The listeners, each with its own pool, PROXY settings and timeouts.</summary>
+    /// <summary>The listeners, each with its own pool or routes to named pools, PROXY settings and timeouts.</summary>
     public required IReadOnlyList<ListenerOptions> Listeners { get; init; }
+
+    /// <summary>The named pools (HAProxy backends) listeners send to by <c>routes</c> and <c>defaultPool</c>, shared by them.</summary>
+    public IReadOnlyList<PoolOptions> Pools { get; init; } = [];
 
     /// <summary>On SIGTERM/SIGINT, the time open connections get to finish before the rest are reset.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -55,6 +58,14 @@ internal sealed record TcpLbOptions
             Example = "{listen: [\"127.0.0.1:8080\"], backends: [...]}",
             Empty = "no listener: give at least one, e.g. - {listen: [\"127.0.0.1:8080\"], backends: [\"10.0.0.5:80\"]}",
             Rules = listener => ListenerRules.Check(listener, ListenerRules.FileNames),
+        },
+        new NamedSectionsSetting<TcpLbOptions, PoolOptions>("pools", o => o.Pools, (o, v) => o with { Pools = v }, name => new PoolOptions { Name = name },
+            pool => pool.Name, PoolOptions.Settings)
+        {
+            Noun = "pool",
+            Example = "{web: {backends: [\"10.0.0.12:80\"], balance: round-robin}}",
+            NameRule = PoolOptions.CheckName,
+            Rules = pool => PoolRules.Check(pool, ListenerRules.FileNames),
         },
         Value("drainTimeout", SettingValues.Duration, o => o.DrainTimeout, (o, v) => o with { DrainTimeout = v },
             flag: "--drain-timeout", help: "On SIGTERM/SIGINT, time open connections get to finish.", reload: ReloadEffect.Restart),

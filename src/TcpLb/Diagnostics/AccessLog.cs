@@ -5,7 +5,8 @@ namespace TcpLb.Diagnostics;
 
 /// <summary>
 /// The access log: one line per closed connection, on its own category so it can be routed or switched off
-/// (<c>--access-log off</c> filters the category out). logfmt-style keys, so a line greps and parses alike.
+/// (<c>--access-log off</c> filters the category out). logfmt-style keys, so a line greps and parses alike. The <c>id</c> is
+/// the one a UNIQUE_ID TLV carries to the router (<c>proxyTlvs: [unique-id]</c>), so the router's line and this one join.
 /// </summary>
 internal static partial class AccessLog
 {
@@ -13,6 +14,6 @@ internal static partial class AccessLog
     public const string Category = "TcpLb.Access";
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information,
-        Message = "client={Client} listener={Listener} backend={Backend} bytes_up={BytesUp} bytes_down={BytesDown} duration_ms={DurationMs} termination={Termination} reason={Reason}")]
-    public static partial void Closed(ILogger logger, string client, IPEndPoint listener, string backend, long bytesUp, long bytesDown, long durationMs, string termination, string reason);
+        Message = "client={Client} listener={Listener} pool={Pool} backend={Backend} id={Id} bytes_up={BytesUp} bytes_down={BytesDown} duration_ms={DurationMs} termination={Termination} reason={Reason}")]
+    public static partial void Closed(ILogger logger, string client, IPEndPoint listener, string pool, string backend, string id, long bytesUp, long bytesDown, long durationMs, string termination, string reason);
 }

@@ -34,6 +34,7 @@ internal sealed class TcpLbMetrics : IDisposable
     private readonly Counter<long> _proxySent;
     private readonly Counter<long> _proxyAccepted;
     private readonly Counter<long> _proxyRejected;
+    private readonly Counter<long> _routed;
     private Func<IEnumerable<(Pool Pool, int QueueLength)>> _pools = static () => [];
     private Func<ConnectionCensus> _census = static () => ConnectionCensus.Empty;
     private TimeProvider _time = TimeProvider.System;
@@ -79,6 +80,9 @@ internal sealed class TcpLbMetrics : IDisposable
         _proxyRejected = _meter.CreateCounter<long>(
             "tcplb.proxy.headers.rejected", unit: "{header}",
             description: "Connections from trusted upstreams closed for their PROXY header, by reason.");
+        _routed = _meter.CreateCounter<long>(
+            "tcplb.route.connections", unit: "{connection}",
+            description: "Connections a listener's route took (tcplb.route: its match, or default), with the pool it sends to.");
         _meter.CreateObservableGauge(
             "tcplb.backend.state", ObserveBackendStates, unit: "{state}",
             description: "1 for the state each backend is in (up, down, ejected, draining), 0 for the others.");
@@ -152,6 +156,9 @@ internal sealed class TcpLbMetrics : IDisposable
         _connectDuration.Record(elapsed.TotalSeconds, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name } });
 
     public void ConnectRetried(string pool) => _retries.Add(1, new TagList { { "tcplb.pool", pool } });
+
+    public void ConnectionRouted(string listener, string route, string pool) =>
+        _routed.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.route", route }, { "tcplb.pool", pool } });
 
     public void ProxyHeaderSent(string listener, string version) =>
         _proxySent.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.proxy.version", version } });

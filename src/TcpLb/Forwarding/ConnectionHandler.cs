@@ -3,8 +3,10 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Inspection;
 using TcpLb.Model;
 using TcpLb.ProxyProtocol;
+using TcpLb.Tlvs;
 using TcpLb.Transport;
 
 namespace TcpLb.Forwarding;
@@ -12,7 +14,7 @@ namespace TcpLb.Forwarding;
 /// <summary>
 /// What one listener's settings (as of one configuration; a reload makes a new handler) decide for each of its
 /// connections, whichever engine carries the bytes: whether the source may or must send a PROXY header, what a
-/// header it sent or failed to send means, which backend to dial (<see cref="Connector"/>), the header to send, and
+/// header it sent or failed to send means, which route takes it (<see cref="Routing"/>: its pool, timers and TLVs), the header to send, and
 /// what a closed connection leaves behind (backend slot, passive health, metrics, access log, admission slot,
 /// registry entry). The engines run the steps; this decides them, so both engines behave alike.
 /// </summary>
@@ -22,14 +24,16 @@ internal sealed class ConnectionHandler
     private readonly ConnectionTelemetry _telemetry;
     private readonly ConnectionRegistry _registry;
     private readonly RefusalLog _refusals;
+    private readonly ConnectionIdGenerator _ids;
 
     public ConnectionHandler(
-        ListenerOptions options, ListenerTag listener, BackendConnector connector, ListenerAdmission admission, ConnectionRegistry registry,
-        TimeProvider time, ILogger logger, ConnectionTelemetry telemetry)
+        ListenerOptions options, ListenerTag listener, ListenerRouting routing, ListenerAdmission admission, ConnectionRegistry registry,
+        TimeProvider time, ILogger logger, ConnectionTelemetry telemetry, ConnectionIdGenerator ids)
     {
         Options = options;
         Listener = listener;
-        Connector = connector;
+        Routing = routing;
+        _ids = ids;
         Admission = admission;
         Time = time;
         _registry = registry;
@@ -45,8 +49,8 @@ internal sealed class ConnectionHandler
     /// <summary>The listener, as its connections are tagged in the registry.</summary>
     public ListenerTag Listener { get; }
 
-    /// <summary>Where this listener's connections get their backend (its pool and queue).</summary>
-    public BackendConnector Connector { get; }
+    /// <summary>Where this listener's connections go: its routes (or its one pool) and whether their first bytes are inspected.</summary>
+    public ListenerRouting Routing { get; }
 
     /// <summary>The slots new connections are admitted with.</summary>
     public ListenerAdmission Admission { get; }
@@ -57,6 +61,9 @@ internal sealed class ConnectionHandler
     public ProxyHeaderParserOptions ParserOptions { get; }
 
     public ILogger Logger => _logger;
+
+    /// <summary>A new connection's id: the UNIQUE_ID TLV and the access log's <c>id</c>.</summary>
+    public ConnectionId NextId() => _ids.Next();
 
     /// <summary>A connection was accepted and registered: it counts as open from now until <see cref="Finish"/>.</summary>
     public void Accepted(IOpenConnection connection)
@@ -138,12 +145,37 @@ internal sealed class ConnectionHandler
     public static ulong ClientHash(in ProxyHeader reported, IPAddress peer) =>
         reported.DescribesTcpConnection ? ClientAddressHash.Of(reported.SourceAddress) : ClientAddressHash.Of(peer);
 
-    /// <summary>The header to send to the backend, in a pooled array the sender returns once it is sent; empty when none is sent.</summary>
-    public PooledPrefix WriteHeader(in ProxyHeader header)
+    /// <summary>
+    /// Chooses the route of a connection whose client is <paramref name="reported"/> from what its first bytes showed
+    /// (nothing, when they were not inspected or not found): the first route that matches, else the default. Counted once.
+    /// </summary>
+    public RouteTarget Route(in InspectionResult firstBytes, in ProxyHeader reported)
+    {
+        RouteTarget target = Routing.Select(firstBytes, reported.SourceAddress);
+        target.Tag.Opened();
+        _telemetry.Routed(target);
+        return target;
+    }
+
+    /// <summary>
+    /// The header to send to the backend, in a pooled array the sender returns once it is sent; empty when none is sent.
+    /// With TLVs of its own (<c>proxyTlvs</c>), the route's choice is composed from <paramref name="firstBytes"/> (AUTHORITY,
+    /// ALPN: views of bytes still held, copied now) and <paramref name="id"/> (UNIQUE_ID).
+    /// </summary>
+    public PooledPrefix WriteHeader(in ProxyHeader header, RouteTarget target, in InspectionResult firstBytes, ConnectionId id)
     {
         if (Options.SendProxy == ProxySendMode.Off)
         {
             return default;
+        }
+
+        if (Options.SendProxy == ProxySendMode.V2 && target.Tlvs.AddsOwnTlvs)
+        {
+            // The composer writes the TLVs into the buffer's tail, then the header in front: room for both, and the addresses and checksum.
+            int tlvLength = ProxyTlvComposer.GetTlvLength(target.Tlvs, header, firstBytes, id);
+            byte[] composed = ArrayPool<byte>.Shared.Rent(ProxyTlvComposer.MaxAddressPartLength + ProxyTlvComposer.Crc32CTlvLength + (2 * tlvLength));
+            _telemetry.ProxyHeaderSent(ProxyVersion.V2);
+            return new PooledPrefix(composed, ProxyTlvComposer.WriteHeader(composed, target.Tlvs, header, firstBytes, id));
         }
 
         ProxyVersion version = Options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
@@ -155,21 +187,22 @@ internal sealed class ConnectionHandler
     }
 
     /// <summary>
-    /// The connection has closed: its backend slot goes back (passive health hears how the backend did), metrics and
+    /// The connection has closed: its backend slot goes back to the pool of its <paramref name="route"/> (passive health hears how the backend did), metrics and
     /// the access log count it, its admission slot goes back, and last it leaves the registry (once a connection is
     /// no longer listed, all of it is done).
     /// </summary>
-    public void Finish(IOpenConnection connection, ListenerAdmission admission, ProxyHeader? reported, BackendState? backend)
+    public void Finish(IOpenConnection connection, ListenerAdmission admission, ProxyHeader? reported, RouteTarget? route, BackendState? backend)
     {
         if (backend is not null)
         {
             // A reset after the client's FIN was passed on is how a router drops a request the client gave up on (nginx
             // resets what it had not finished reading): the client's doing, not a failing backend.
             bool backendFailed = connection.CloseReason == CloseReason.BackendReset && !connection.ClientDirectionEnded;
-            Connector.Release(backend, backendReset: backendFailed, backendAnswered: connection.BytesFromBackend > 0);
+            route!.Connector.Release(backend, backendReset: backendFailed, backendAnswered: connection.BytesFromBackend > 0);
         }
 
-        _telemetry.Closed(connection, reported, backend);
+        route?.Tag.Closed();
+        _telemetry.Closed(connection, reported, route, backend);
         admission.Release();
         _registry.Remove(connection);
     }

@@ -16,13 +16,16 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
 
     public void ProxyHeaderSent(ProxyVersion version) => metrics.ProxyHeaderSent(listener, version == ProxyVersion.V1 ? "v1" : "v2");
 
+    /// <summary>The connection was routed: counted per route and pool.</summary>
+    public void Routed(RouteTarget target) => metrics.ConnectionRouted(listener, target.Tag.Name, target.PoolName);
+
     public void ProxyHeaderAccepted() => metrics.ProxyHeaderAccepted(listener);
 
     /// <summary>A trusted upstream's connection closed for its header: <c>not_proxy</c>, <c>incomplete</c>, <c>timeout</c> or the <see cref="ProxyHeaderError"/>.</summary>
     public void ProxyHeaderRejected(string reason) => metrics.ProxyHeaderRejected(listener, reason);
 
     /// <summary>The connection is closed: count it, its bytes and its duration, and write its access-log line.</summary>
-    public void Closed(IOpenConnection connection, ProxyHeader? reported, BackendState? backend)
+    public void Closed(IOpenConnection connection, ProxyHeader? reported, RouteTarget? route, BackendState? backend)
     {
         CloseReason reason = connection.CloseReason;
         TimeSpan duration = time.GetElapsedTime(connection.StartTimestamp);
@@ -31,7 +34,7 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
         if (backend is not null) // nothing was forwarded without one
         {
             (long fromClient, long fromBackend) = connection.Traffic.Advance(connection.BytesFromClient, connection.BytesFromBackend);
-            metrics.BytesForwarded(listener, listener, backend.Name, fromClient, fromBackend); // a pool is named after its listener
+            metrics.BytesForwarded(listener, backend.Pool, backend.Name, fromClient, fromBackend);
         }
 
         if (!accessLog.IsEnabled(LogLevel.Information))
@@ -44,7 +47,7 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
             ? header.GetSourceEndPoint()!.ToString()
             : connection.ClientEndPoint.ToString();
 #pragma warning disable CA1873 // guarded by the IsEnabled check above
-        AccessLog.Closed(accessLog, client, connection.ListenerEndPoint, backend?.Name ?? "-",
+        AccessLog.Closed(accessLog, client, connection.ListenerEndPoint, route?.PoolName ?? "-", backend?.Name ?? "-", connection.Id.ToString(),
             connection.BytesFromClient, connection.BytesFromBackend, (long)duration.TotalMilliseconds,
             CloseReasonText.TerminationState(reason), reasonName);
 #pragma warning restore CA1873

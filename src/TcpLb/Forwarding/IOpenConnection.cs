@@ -1,5 +1,6 @@
 using System.Net;
 using TcpLb.Model;
+using TcpLb.Tlvs;
 
 namespace TcpLb.Forwarding;
 
@@ -9,6 +10,9 @@ namespace TcpLb.Forwarding;
 /// </summary>
 internal interface IOpenConnection
 {
+    /// <summary>Its id: the access log's <c>id</c>, and the UNIQUE_ID TLV when that is sent.</summary>
+    ConnectionId Id { get; }
+
     /// <summary>The listener that accepted it.</summary>
     ListenerTag Listener { get; }
 

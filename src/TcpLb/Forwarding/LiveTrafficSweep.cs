@@ -52,7 +52,7 @@ internal sealed class LiveTrafficSweep : IDisposable
                 if (phase is ConnectionPhase.Established or ConnectionPhase.HalfClosed && connection.CurrentBackend is BackendState backend)
                 {
                     (long fromClient, long fromBackend) = connection.Traffic.Advance(connection.BytesFromClient, connection.BytesFromBackend);
-                    _metrics.BytesForwarded(listener, listener, backend.Name, fromClient, fromBackend); // a pool is named after its listener
+                    _metrics.BytesForwarded(listener, backend.Pool, backend.Name, fromClient, fromBackend);
                 }
             }
 

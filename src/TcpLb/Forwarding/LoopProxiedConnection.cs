@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Net;
 using TcpLb.Balancing;
 using TcpLb.Configuration;
+using TcpLb.Inspection;
 using TcpLb.Model;
 using TcpLb.ProxyProtocol;
+using TcpLb.Tlvs;
 using TcpLb.Transport;
 using TcpLb.Transport.Linux;
 
@@ -12,8 +14,10 @@ namespace TcpLb.Forwarding;
 /// <summary>
 /// One accepted connection's life on the Linux event-loop engine, as a state machine its loop drives: who the client
 /// is (a trusted upstream's PROXY header, read from the socket into a buffer that grows only with what arrived) →
-/// the client's first bytes (client-first) → a backend (a non-blocking dial, retried elsewhere on failure) → header
-/// and first bytes in one write → the relay of <see cref="LoopConnection"/> → one close, accounted by the handler.
+/// the client's first bytes (client-first; while a route needs what they show, read on and inspected again from their
+/// start, at most <c>inspectBytes</c>, held in a buffer that grows only with what arrived) → the route → a backend of
+/// its pool (a non-blocking dial, retried elsewhere on failure) → header and first bytes in one write → the relay of
+/// <see cref="LoopConnection"/> → one close, accounted by the handler.
 /// The handler decides each step, as it does for the sockets engine. Timers (header, first bytes, connect, idle,
 /// half-closed) are this object's one slot in the loop's wheel.
 /// </summary>
@@ -30,6 +34,8 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
     private byte[]? _held; // the upstream's header as it arrives, then the first bytes until they are sent
     private int _heldStart;
     private int _heldEnd;
+    private RouteTarget? _route;
+    private PooledPrefix _header; // composed once routed, while the first bytes are held; written when the backend connects
     private BackendState? _backend;
     private BackendState[]? _tried;
     private int _triedCount;
@@ -47,7 +53,10 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         _shutdown = shutdown;
         _acceptedAt = loop.Now;
         StartTimestamp = handler.Time.GetTimestamp();
+        Id = handler.NextId();
     }
+
+    public ConnectionId Id { get; }
 
     public ListenerTag Listener => _handler.Listener;
 
@@ -78,7 +87,8 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
 
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
-    private TimeoutOptions Timeouts => _handler.Options.Timeouts;
+    // The listener's until routed (header, first bytes), then the route's (its pool's idle and connect timers, else the listener's).
+    private TimeoutOptions Timeouts => _route?.Timeouts ?? _handler.Options.Timeouts;
 
     /// <summary>Begins the connection's life on its loop, right after accept.</summary>
     public void Start()
@@ -153,12 +163,15 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
                 _handler.HeaderTimedOut(ClientEndPoint);
                 CloseWith(CloseReason.ProxyHeaderTimeout);
                 break;
+            case ConnectionPhase.WaitingForFirstBytes when _heldEnd > _heldStart:
+                RouteHeld(final: true); // too slow to show enough: routed by what came
+                break;
             case ConnectionPhase.WaitingForFirstBytes:
-                Dial(); // a server-speaks-first protocol: dial without client bytes
+                RouteAndDial(default); // a server-speaks-first protocol: dial without client bytes
                 break;
             case ConnectionPhase.Connecting when _backend is not null:
                 DropBackend();
-                DialFailed(_handler.Connector.TimedOut());
+                DialFailed(_route!.Connector.TimedOut());
                 break;
             case ConnectionPhase.Established:
                 CheckIdle();
@@ -177,16 +190,15 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
             return;
         }
 
-        _handler.Connector.Connected(_backend!, _handler.Time.GetElapsedTime(_dialStarted));
+        _route!.Connector.Connected(_backend!, _handler.Time.GetElapsedTime(_dialStarted));
         SetPhase(ConnectionPhase.Established);
-        PooledPrefix header = _handler.WriteHeader(Describe());
         try
         {
-            StartRelay(header.Memory.Span, _held.AsSpan(_heldStart, _heldEnd - _heldStart));
+            StartRelay(_header.Memory.Span, _held.AsSpan(_heldStart, _heldEnd - _heldStart));
         }
         finally
         {
-            header.Return();
+            ReturnHeader();
             ReturnHeld();
         }
 
@@ -206,8 +218,9 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
             RelayEnd.BackendReset => CloseReason.BackendReset,
             _ => CloseReason.Completed,
         });
+        ReturnHeader();
         ReturnHeld();
-        _handler.Finish(this, _admission, _reported?.Header, _backend);
+        _handler.Finish(this, _admission, _reported?.Header, _route, _backend);
     }
 
     // Trusted upstream: the header, read straight into a buffer that grows with what arrived (bounded by the
@@ -263,49 +276,118 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         }
     }
 
-    // The client is known (directly, or from its upstream's header): wait for its first bytes, or dial now.
+    // The client is known (directly, or from its upstream's header): wait for its first bytes, or route and dial now.
     private void AfterClientKnown()
     {
-        if (_heldEnd > _heldStart || _handler.Options.Connect == ConnectMode.OnAccept)
+        if (_handler.Options.Connect == ConnectMode.OnAccept)
         {
-            Dial();
+            RouteAndDial(default);
+            return;
         }
-        else if (ClientFinished)
+
+        bool held = _heldEnd > _heldStart; // bytes that came after the upstream's header are the first bytes
+        if (held && RouteHeld(final: ClientFinished))
+        {
+            return;
+        }
+
+        if (!held && ClientFinished)
         {
             CloseWith(CloseReason.ClientClosedBeforeData, reset: false);
+            return;
         }
-        else
+
+        SetPhase(ConnectionPhase.WaitingForFirstBytes);
+        Loop.Timers.Schedule(this, SinceAccept(Timeouts.FirstBytes));
+        if (ClientReadable)
         {
-            SetPhase(ConnectionPhase.WaitingForFirstBytes);
-            Loop.Timers.Schedule(this, SinceAccept(Timeouts.FirstBytes));
-            if (ClientReadable)
+            ReadFirstBytes();
+        }
+    }
+
+    // Client-first: the first bytes are read and held until they leave with the header. Without inspection, one read's
+    // worth at its exact size; with it, read on (each edge until EAGAIN, at most inspectBytes) until inspection can tell.
+    private void ReadFirstBytes()
+    {
+        ListenerRouting routing = _handler.Routing;
+        byte[] buffer = Loop.ReadBuffer;
+        while (true)
+        {
+            // Past the cap nothing more is read here: the socket stays readable, and the relay reads the rest.
+            int room = routing.InspectsFirstBytes ? routing.InspectBytes - (_heldEnd - _heldStart) : buffer.Length;
+            if (room <= 0)
             {
-                ReadFirstBytes();
+                RouteHeld(final: true);
+                return;
+            }
+
+            int received = ReceiveFromClient(buffer.AsSpan(0, Math.Min(buffer.Length, room)));
+            switch (received)
+            {
+                case -1:
+                    return; // the rest on the next edge, or at the first-bytes timeout
+                case -2:
+                    CloseWith(CloseReason.ClientReset);
+                    return;
+                case 0 when _heldEnd > _heldStart:
+                    RouteHeld(final: true); // the client ended its side after what it sent: it sends no more
+                    return;
+                case 0:
+                    CloseWith(CloseReason.ClientClosedBeforeData, reset: false);
+                    return;
+            }
+
+            Hold(buffer.AsSpan(0, received));
+            if (RouteHeld(final: ClientFinished || !routing.InspectsFirstBytes))
+            {
+                return;
             }
         }
     }
 
-    // Client-first: the first bytes are read and held (their exact size) until they leave with the header.
-    private void ReadFirstBytes()
+    // Appends to the held first bytes: the buffer grows only as bytes arrive (doubling), holding at most twice what came.
+    private void Hold(ReadOnlySpan<byte> bytes)
     {
-        byte[] buffer = Loop.ReadBuffer;
-        int received = ReceiveFromClient(buffer);
-        switch (received)
+        int held = _heldEnd - _heldStart;
+        if (_held is null || _heldEnd + bytes.Length > _held.Length)
         {
-            case -1:
-                return;
-            case -2:
-                CloseWith(CloseReason.ClientReset);
-                return;
-            case 0:
-                CloseWith(CloseReason.ClientClosedBeforeData, reset: false);
-                return;
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(held + bytes.Length, held * 2));
+            _held?.AsSpan(_heldStart, held).CopyTo(larger);
+            ReturnHeld();
+            _held = larger;
+            _heldEnd = held;
         }
 
-        _held = ArrayPool<byte>.Shared.Rent(received);
-        buffer.AsSpan(0, received).CopyTo(_held);
-        _heldStart = 0;
-        _heldEnd = received;
+        bytes.CopyTo(_held.AsSpan(_heldEnd));
+        _heldEnd += bytes.Length;
+    }
+
+    // Routes by the held first bytes once inspection has a verdict, or when no more will come (final); false: wait for more.
+    private bool RouteHeld(bool final)
+    {
+        if (!_handler.Routing.InspectsFirstBytes)
+        {
+            RouteAndDial(default);
+            return true;
+        }
+
+        var held = new ReadOnlySequence<byte>(_held!, _heldStart, _heldEnd - _heldStart);
+        InspectionResult firstBytes = FirstBytesInspector.Inspect(held, _handler.Routing.InspectBytes);
+        if (firstBytes.Status == InspectionStatus.NeedMore && !final)
+        {
+            return false;
+        }
+
+        RouteAndDial(firstBytes);
+        return true;
+    }
+
+    // The route, and the header it sends composed now, while the first bytes its TLVs copy from are held.
+    private void RouteAndDial(in InspectionResult firstBytes)
+    {
+        ProxyHeader client = Describe();
+        _route = _handler.Route(firstBytes, client);
+        _header = _handler.WriteHeader(client, _route, firstBytes, Id);
         Dial();
     }
 
@@ -315,7 +397,7 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         Loop.Timers.Cancel(this);
         ProxyHeader describe = Describe();
         ulong clientHash = ClientAddressHash.Of(describe.DescribesTcpConnection ? describe.SourceAddress : _peer.Address);
-        BackendState? backend = _handler.Connector.TryTakeBackend(clientHash, _tried.AsSpan(0, _triedCount), out bool mayQueue);
+        BackendState? backend = _route!.Connector.TryTakeBackend(clientHash, _tried.AsSpan(0, _triedCount), out bool mayQueue);
         if (backend is null)
         {
             if (mayQueue)
@@ -354,7 +436,7 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
             SetBackendKeepalive(_handler.KeepaliveSeconds);
         }
 
-        Loop.Timers.Schedule(this, Loop.After(_handler.Connector.ConnectTimeout));
+        Loop.Timers.Schedule(this, Loop.After(_route!.Connector.ConnectTimeout));
     }
 
     // A refused, unreachable or silent backend: another is tried (nothing was sent yet, client-first), up to the retries.
@@ -362,10 +444,10 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
     {
         BackendState failed = _backend!;
         _backend = null;
-        _handler.Connector.ConnectFailed(ClientEndPoint, failed, why);
-        _tried ??= new BackendState[_handler.Connector.Retries + 1];
+        _route!.Connector.ConnectFailed(ClientEndPoint, failed, why);
+        _tried ??= new BackendState[_route.Connector.Retries + 1];
         _tried[_triedCount++] = failed;
-        if (_triedCount > _handler.Connector.Retries)
+        if (_triedCount > _route.Connector.Retries)
         {
             NoBackend(CloseReason.NoBackend);
             return;
@@ -380,7 +462,7 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         bool? woken = null;
         try
         {
-            woken = await _handler.Connector.WaitForSlotAsync(_shutdown).ConfigureAwait(false);
+            woken = await _route!.Connector.WaitForSlotAsync(_shutdown).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -425,7 +507,7 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
             var (connection, addresses) = ((LoopProxiedConnection, IPAddress[]))state!;
             if (connection.IsClosed)
             {
-                connection._handler.Connector.Release(connection._backend!, backendReset: false, backendAnswered: false);
+                connection._route!.Connector.Release(connection._backend!, backendReset: false, backendAnswered: false);
                 connection._backend = null;
                 return;
             }
@@ -497,6 +579,12 @@ internal sealed class LoopProxiedConnection : LoopConnection, IOpenConnection
         }
 
         _held = larger;
+    }
+
+    private void ReturnHeader()
+    {
+        _header.Return();
+        _header = default;
     }
 
     private void ReturnHeld()

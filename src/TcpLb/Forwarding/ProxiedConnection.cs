@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using TcpLb.Model;
+using TcpLb.Tlvs;
 using TcpLb.Transport;
 
 namespace TcpLb.Forwarding;
@@ -18,8 +19,9 @@ internal sealed class ProxiedConnection : IOpenConnection
     private int _phase;
     private bool _aborted;
 
-    public ProxiedConnection(Socket client, ListenerTag listener, TimeProvider time)
+    public ProxiedConnection(Socket client, ListenerTag listener, TimeProvider time, ConnectionId id)
     {
+        Id = id;
         Client = client;
         Listener = listener;
         ClientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
@@ -30,6 +32,8 @@ internal sealed class ProxiedConnection : IOpenConnection
     }
 
     public Socket Client { get; }
+
+    public ConnectionId Id { get; }
 
     public ListenerTag Listener { get; }
 

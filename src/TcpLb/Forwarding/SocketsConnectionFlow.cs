@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using TcpLb.Configuration;
+using TcpLb.Inspection;
 using TcpLb.Model;
 using TcpLb.ProxyProtocol;
 using TcpLb.Transport;
@@ -9,9 +10,10 @@ namespace TcpLb.Forwarding;
 
 /// <summary>
 /// One accepted connection's life on the portable engine (System.Net.Sockets and System.IO.Pipelines): who the
-/// client is (a trusted upstream's PROXY header, or the socket) → the client's first bytes (client-first) → a
-/// backend → header and first bytes in one write → both directions pumped, half-close aware → one close, accounted
-/// by the handler. The handler decides each step; this runs them as awaits.
+/// client is (a trusted upstream's PROXY header, or the socket) → the client's first bytes (client-first), inspected
+/// while a route needs them → the route → a backend of its pool → header and first bytes in one write → both
+/// directions pumped, half-close aware → one close, accounted by the handler. The handler decides each step; this
+/// runs them as awaits. The first bytes wait in the pipe, read again from its start until inspection has a verdict.
 /// </summary>
 internal static class SocketsConnectionFlow
 {
@@ -22,7 +24,7 @@ internal static class SocketsConnectionFlow
         {
             client.NoDelay = true;
             EnableKeepalive(handler, client);
-            connection = new ProxiedConnection(client, handler.Listener, handler.Time);
+            connection = new ProxiedConnection(client, handler.Listener, handler.Time, handler.NextId());
         }
         catch (SocketException)
         {
@@ -33,24 +35,29 @@ internal static class SocketsConnectionFlow
 
         handler.Accepted(connection);
         ProxyHeader? reported = null;
+        RouteTarget? route = null;
         BackendState? backendState = null;
+        PooledPrefix header = default; // composed once routed; the send loop returns it once sent, else the end does
         Task<PumpEnd> clientReceive = SocketPump.ReceiveAsync(client, connection.ClientToBackend.Writer, connection.Upstream);
         try
         {
             reported = await IdentifyClientAsync(handler, connection, shutdown).ConfigureAwait(false);
-            if (reported is not { } header)
+            if (reported is not { } described)
             {
                 return;
             }
 
-            if (handler.Options.Connect == ConnectMode.OnFirstBytes && !await WaitForFirstBytesAsync(handler, connection, shutdown).ConfigureAwait(false))
+            (route, header) = handler.Options.Connect == ConnectMode.OnFirstBytes
+                ? await RouteOnFirstBytesAsync(handler, connection, described, shutdown).ConfigureAwait(false)
+                : RouteBy(handler, connection, described, default);
+            if (route is null)
             {
                 return;
             }
 
             connection.Phase = ConnectionPhase.Connecting;
-            ulong clientHash = ConnectionHandler.ClientHash(header, connection.ClientEndPoint.Address);
-            (Socket? socket, backendState, CloseReason failure) = await handler.Connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
+            ulong clientHash = ConnectionHandler.ClientHash(described, connection.ClientEndPoint.Address);
+            (Socket? socket, backendState, CloseReason failure) = await route.Connector.ConnectAsync(connection.ClientEndPoint, clientHash, shutdown).ConfigureAwait(false);
             if (socket is null)
             {
                 handler.NoBackend(connection.ClientEndPoint, failure);
@@ -63,7 +70,9 @@ internal static class SocketsConnectionFlow
             if (connection.AttachBackend(socket))
             {
                 connection.Phase = ConnectionPhase.Established;
-                await PumpAsync(handler, connection, clientReceive, handler.WriteHeader(header)).ConfigureAwait(false);
+                PooledPrefix sent = header;
+                header = default;
+                await PumpAsync(connection, route, clientReceive, sent, handler.Time).ConfigureAwait(false);
             }
         }
         catch (Exception exception)
@@ -73,11 +82,12 @@ internal static class SocketsConnectionFlow
         }
         finally
         {
+            header.Return();
             connection.TrySetCloseReason(CloseReason.Completed);
             connection.Close();
             await clientReceive.ConfigureAwait(false);
             await connection.ClientToBackend.Reader.CompleteAsync().ConfigureAwait(false);
-            handler.Finish(connection, admission, reported, backendState);
+            handler.Finish(connection, admission, reported, route, backendState);
         }
     }
 
@@ -118,29 +128,62 @@ internal static class SocketsConnectionFlow
         }
     }
 
-    /// <summary>Client-first: waits for the first bytes (or the timeout: dial anyway). False when the client left first.</summary>
-    private static async Task<bool> WaitForFirstBytesAsync(ConnectionHandler handler, ProxiedConnection connection, CancellationToken shutdown)
+    /// <summary>
+    /// Client-first: waits for the first bytes and, while the routes (or TLVs) need what they show, for enough of them to
+    /// tell (at most <c>inspectBytes</c>, until the first-bytes timeout); then routes and composes the header while the
+    /// bytes are still in the pipe, and leaves them there for the send loop: they go out with the header. No route when the
+    /// client left before sending anything.
+    /// </summary>
+    private static async Task<(RouteTarget? Route, PooledPrefix Header)> RouteOnFirstBytesAsync(ConnectionHandler handler, ProxiedConnection connection, ProxyHeader client, CancellationToken shutdown)
     {
         connection.Phase = ConnectionPhase.WaitingForFirstBytes;
+        ListenerRouting routing = handler.Routing;
+        PipeReader reader = connection.ClientToBackend.Reader;
         using var timeout = new CancellationTokenSource(SinceAccept(handler, connection, handler.Options.Timeouts.FirstBytes), handler.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
-        try
+        while (true)
         {
-            PipeReader reader = connection.ClientToBackend.Reader;
-            ReadResult read = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
-            bool leftFirst = read.Buffer.IsEmpty && read.IsCompleted;
-            reader.AdvanceTo(read.Buffer.Start); // leave the bytes for the send loop: they go out with the header
-            if (leftFirst)
+            ReadResult read;
+            bool timedOut = false;
+            try
             {
-                connection.TrySetCloseReason(CloseReason.ClientClosedBeforeData);
+                read = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
+            {
+                // A server-speaks-first protocol, or a client slow to show enough: routed by what came, if anything.
+                if (!reader.TryRead(out read))
+                {
+                    return RouteBy(handler, connection, client, default);
+                }
+
+                timedOut = true;
             }
 
-            return !leftFirst;
+            if (read.Buffer.IsEmpty && read.IsCompleted)
+            {
+                reader.AdvanceTo(read.Buffer.Start);
+                connection.TrySetCloseReason(CloseReason.ClientClosedBeforeData);
+                return (null, default);
+            }
+
+            InspectionResult firstBytes = routing.InspectsFirstBytes ? FirstBytesInspector.Inspect(read.Buffer, routing.InspectBytes) : default;
+            if (routing.InspectsFirstBytes && firstBytes.Status == InspectionStatus.NeedMore && !read.IsCompleted && !timedOut)
+            {
+                reader.AdvanceTo(firstBytes.Consumed, firstBytes.Examined); // nothing taken: the next read waits for more than this
+                continue;
+            }
+
+            (RouteTarget, PooledPrefix) routed = RouteBy(handler, connection, client, firstBytes); // the header copies from the bytes: before AdvanceTo
+            reader.AdvanceTo(read.Buffer.Start);
+            return routed;
         }
-        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
-        {
-            return true; // a server-speaks-first protocol: dial without client bytes
-        }
+    }
+
+    private static (RouteTarget, PooledPrefix) RouteBy(ConnectionHandler handler, ProxiedConnection connection, in ProxyHeader client, in InspectionResult firstBytes)
+    {
+        RouteTarget route = handler.Route(firstBytes, client);
+        return (route, handler.WriteHeader(client, route, firstBytes, connection.Id));
     }
 
     private static void EnableKeepalive(ConnectionHandler handler, Socket socket)
@@ -159,10 +202,10 @@ internal static class SocketsConnectionFlow
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static async Task PumpAsync(ConnectionHandler handler, ProxiedConnection connection, Task<PumpEnd> clientReceive, PooledPrefix header)
+    private static async Task PumpAsync(ProxiedConnection connection, RouteTarget route, Task<PumpEnd> clientReceive, PooledPrefix header, TimeProvider time)
     {
         Socket backend = connection.Backend!;
-        using var watchdog = new ConnectionWatchdog(connection, handler.Options.Timeouts, handler.Time);
+        using var watchdog = new ConnectionWatchdog(connection, route.Timeouts, time);
 
         // Each loop tells the watchdog how it ended as its last step, so a reset on one side resets the other
         // at once whatever order these awaits run in; the client receive loop began before the watchdog existed.

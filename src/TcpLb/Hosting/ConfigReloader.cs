@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
+using TcpLb.Routing;
 
 namespace TcpLb.Hosting;
 
@@ -119,7 +120,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     {
         int number = Interlocked.Increment(ref _reloads);
         Volatile.Write(ref _lastReadDigest, DigestOfFile());
-        ConfigLoadResult loaded = ConfigFile.Load(_path);
+        ConfigLoadResult loaded = ConfigFile.Load(_path, check: RoutingCheck.Check);
         if (!loaded.IsValid)
         {
             foreach (string problem in loaded.Problems)
@@ -136,7 +137,7 @@ internal sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
         IReadOnlyList<string> changes;
         try
         {
-            changes = await _server.ReloadAsync(options.Listeners, cancellationToken).ConfigureAwait(false);
+            changes = await _server.ReloadAsync(options.Listeners, options.Pools, cancellationToken).ConfigureAwait(false);
         }
         catch (ListenAddressException exception)
         {

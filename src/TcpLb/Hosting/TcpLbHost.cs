@@ -37,7 +37,7 @@ internal static class TcpLbHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new ReloadSignal(services.GetRequiredService<ILoggerFactory>().CreateLogger<ReloadSignal>(), reloadable: reloadFrom is not null));
         builder.Services.AddSingleton(services => new TcpLbServer(
-            options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(), engine: options.Engine));
+            options.Listeners, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(), engine: options.Engine, pools: options.Pools));
         if (options.Admin.Enabled)
         {
             // Registered first: started before the listeners, stopped after them (see AdminHostedService).

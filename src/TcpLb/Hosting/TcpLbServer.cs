@@ -11,9 +11,10 @@ using TcpLb.Transport;
 namespace TcpLb.Hosting;
 
 /// <summary>
-/// The running balancer: every listener (its pool and settings), the sockets it accepts on, the engine that carries
-/// connections and the one registry of those in flight. <see cref="ReloadAsync"/> applies a new set of listeners
-/// without closing a socket that stays or cutting a connection. Stop drains in Kestrel's order: stop accepting, let
+/// The running balancer: every listener (its settings, routes and own pool), the named pools listeners share, the
+/// sockets it accepts on, the engine that carries connections and the one registry of those in flight.
+/// <see cref="ReloadAsync(IReadOnlyList{ListenerOptions}, IReadOnlyList{PoolOptions}, CancellationToken)"/> applies a new
+/// set of listeners and pools without closing a socket that stays or cutting a connection. Stop drains in Kestrel's order: stop accepting, let
 /// connections finish up to the drain time, reset the rest.
 /// </summary>
 internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
@@ -25,14 +26,25 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     private readonly bool _ownsMetrics;
     private readonly LiveTrafficSweep _sweep;
     private IReadOnlyList<ListenerOptions> _options;
+    private IReadOnlyList<PoolOptions> _poolOptions;
     private List<RunningListener> _listeners = [];
+    private Dictionary<string, RunningPool> _pools = new(StringComparer.Ordinal);
     private Dictionary<IPEndPoint, ListenerSocket> _sockets = [];
     private int _stopping;
 
-    public TcpLbServer(IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null, EngineOptions? engine = null)
+    /// <param name="listeners">The listeners (validated, with <paramref name="pools"/>).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggers">Where logs go.</param>
+    /// <param name="metrics">The instruments; the server's own when null.</param>
+    /// <param name="engine">The engine and its loops.</param>
+    /// <param name="pools">The named pools the listeners' routes and default pools reach.</param>
+    public TcpLbServer(
+        IReadOnlyList<ListenerOptions> listeners, TimeProvider time, ILoggerFactory loggers, TcpLbMetrics? metrics = null, EngineOptions? engine = null,
+        IReadOnlyList<PoolOptions>? pools = null)
     {
         _ownsMetrics = metrics is null;
         _options = listeners;
+        _poolOptions = pools ?? [];
         _logger = loggers.CreateLogger("TcpLb");
 
         // Measured now, when the runtime has its assemblies open: the budget is what is left.
@@ -40,7 +52,7 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
         _context = new ListenerContext(
             time, loggers, metrics ?? new TcpLbMetrics(), new ConnectionBudget(budget, "file descriptor (RLIMIT_NOFILE)", time, _logger),
             new ConnectionRegistry(), CreateEngine(engine ?? new EngineOptions(), time, _logger, _shutdown.Token));
-        _context.Metrics.ObservePools(() => [.. _listeners.Select(l => (l.Pool, l.QueueLength))]);
+        _context.Metrics.ObservePools(() => [.. RunningPools.Select(pool => (pool.Pool, pool.QueueLength))]);
         _sweep = new LiveTrafficSweep(_context.Registry, _context.Metrics, time);
     }
 
@@ -56,11 +68,20 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     /// <summary>Builds the pools, waits (bounded) for their first DNS answers, then binds and accepts.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context))];
+        Dictionary<string, RunningPool> pools = _poolOptions.ToDictionary(
+            pool => pool.Name, pool => new RunningPool(pool.Name, pool, PoolUsage.HealthCheckSendProxy(pool, _options), _context), StringComparer.Ordinal);
+        foreach (RunningPool pool in pools.Values)
+        {
+            await pool.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        List<RunningListener> listeners = [.. _options.Select(options => new RunningListener(options, _context, pools))];
         foreach (RunningListener listener in listeners)
         {
             await listener.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        _pools = pools;
 
         Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(listeners.SelectMany(l => l.Options.Listen.Select(endPoint => (endPoint, l))), []);
         SocketActivation.CloseUnclaimed(_logger); // inherited sockets no listener took
@@ -82,28 +103,42 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
     /// <summary>The open connections, for status and tests.</summary>
     public IReadOnlyList<IOpenConnection> Connections => _context.Registry.Snapshot();
 
-    /// <summary>The pools, one per listener, in listener order.</summary>
-    public IReadOnlyList<Pool> Pools => [.. _listeners.Select(l => l.Pool)];
+    /// <summary>Every pool: the listeners' own, in listener order, then the named ones.</summary>
+    public IReadOnlyList<Pool> Pools => [.. RunningPools.Select(pool => pool.Pool)];
 
-    /// <summary>Connections waiting for a backend slot, per listener.</summary>
-    public IReadOnlyList<int> QueueLengths => [.. _listeners.Select(l => l.QueueLength)];
+    /// <summary>Connections waiting for a backend slot, per pool (in the order of <see cref="Pools"/>).</summary>
+    public IReadOnlyList<int> QueueLengths => [.. RunningPools.Select(pool => pool.QueueLength)];
+
+    /// <summary>Each pool as it runs now, with its queue (for /status and the metrics).</summary>
+    IReadOnlyList<PoolView> IBalancerStatus.Pools => [.. RunningPools.Select(pool => new PoolView(pool.Pool, pool.QueueLength))];
+
+    private IEnumerable<RunningPool> RunningPools => _listeners.Select(l => l.OwnPool).OfType<RunningPool>().Concat(_pools.Values);
 
     /// <summary>True once the listeners are bound and until the server stops accepting (readiness).</summary>
     public bool IsAccepting => _sockets.Count > 0 && Volatile.Read(ref _stopping) == 0;
 
-    /// <summary>Each listener as it runs now: its bound addresses, pool, queue and open connections (for /status and /ready).</summary>
+    /// <summary>Each listener as it runs now: its bound addresses, default pool, routes and open connections (for /status and /ready).</summary>
     public IReadOnlyList<ListenerView> Listeners => [.. _listeners.Select(l => new ListenerView(
         [.. l.Options.Listen.Select(endPoint => _sockets.TryGetValue(endPoint, out ListenerSocket? socket) ? socket.LocalEndPoint : endPoint)],
-        l.Pool, l.QueueLength, l.Tag.OpenConnections))];
+        l.Pool, l.Handler.Routing.Fallback.Connector.QueueLength, l.Tag.OpenConnections,
+        [.. l.Handler.Routing.Targets.Select(target => new RouteView(target.Tag.Name, target.Connector.Pool, target.Connector.QueueLength, target.Tag.OpenConnections, target.Tag.Routed))]))];
+
+    /// <summary>Makes <paramref name="listeners"/> the running configuration, without named pools (see the other overload).</summary>
+    public Task<IReadOnlyList<string>> ReloadAsync(IReadOnlyList<ListenerOptions> listeners, CancellationToken cancellationToken) =>
+        ReloadAsync(listeners, [], cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="listeners"/> (already validated) the running configuration, all or nothing: the new
-    /// addresses are bound first, and if one cannot be, nothing changes and a <see cref="ListenAddressException"/> naming it
-    /// propagates. A listener that shares an address with a running one is that listener reconfigured (its pool and
-    /// its sockets stay); one that shares none is new; a running listener left without a match stops accepting and
-    /// its connections drain. Returns what changed, one phrase each (empty when nothing did).
+    /// Makes <paramref name="listeners"/> and <paramref name="pools"/> (already validated) the running configuration, all
+    /// or nothing: the new addresses are bound first, and if one cannot be, nothing changes and a
+    /// <see cref="ListenAddressException"/> naming it propagates. A named pool that stays is reconfigured (its backends
+    /// keep their state), a new one starts (DNS, checks) before any listener reaches it, a removed one stops its checks
+    /// once no listener reaches it, and its connections drain. A listener that shares an address with a running one is
+    /// that listener reconfigured (its own pool and its sockets stay, its routes swap with the pools they reach in one
+    /// write); one that shares none is new; a running listener left without a match stops accepting and its connections
+    /// drain. Returns what changed in the listeners, one phrase each (empty when nothing did); the named pools' changes
+    /// are the settings' (<c>TcpLbOptions.Settings.Changes</c>).
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReloadAsync(IReadOnlyList<ListenerOptions> listeners, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReloadAsync(IReadOnlyList<ListenerOptions> listeners, IReadOnlyList<PoolOptions> pools, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -111,22 +146,38 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopping) == 1, this);
             ReloadPlan plan = ReloadPlan.Match(_listeners.Select(l => l.Options).ToList(), listeners);
             var changes = new List<string>();
+            Dictionary<string, RunningPool> namedPools = new(StringComparer.Ordinal);
+            foreach (PoolOptions options in pools)
+            {
+                namedPools[options.Name] = _pools.TryGetValue(options.Name, out RunningPool? kept)
+                    ? kept
+                    : new RunningPool(options.Name, options, PoolUsage.HealthCheckSendProxy(options, listeners), _context); // started once the sockets are bound
+            }
 
             // Sockets first, all or nothing: an address that stays keeps its socket, whichever listener it moves to.
-            var created = plan.Added.ToDictionary(i => i, i => new RunningListener(listeners[i], _context));
+            var created = plan.Added.ToDictionary(i => i, i => new RunningListener(listeners[i], _context, namedPools));
             RunningListener Target(int newIndex) => plan.Kept.TryGetValue(newIndex, out int oldIndex) ? _listeners[oldIndex] : created[newIndex];
             var wanted = listeners.SelectMany((options, i) => options.Listen.Select(endPoint => (endPoint, Target(i)))).ToList();
             Dictionary<IPEndPoint, ListenerSocket> sockets = BindAll(wanted.Where(w => !_sockets.ContainsKey(w.endPoint)), _sockets);
 
             try
             {
+                // The named pools before the listeners that reach them: kept ones reconfigured, new ones started.
+                foreach (PoolOptions options in pools)
+                {
+                    RunningPool pool = namedPools[options.Name];
+                    await (_pools.ContainsKey(options.Name)
+                        ? pool.ReconfigureAsync(options, PoolUsage.HealthCheckSendProxy(options, listeners), cancellationToken)
+                        : pool.StartAsync(cancellationToken)).ConfigureAwait(false);
+                }
+
                 foreach ((int newIndex, int oldIndex) in plan.Kept)
                 {
                     RunningListener kept = _listeners[oldIndex];
-                    IReadOnlyList<string> changed = await kept.ReconfigureAsync(listeners[newIndex], cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<string> changed = await kept.ReconfigureAsync(listeners[newIndex], namedPools, cancellationToken).ConfigureAwait(false);
                     if (changed.Count > 0)
                     {
-                        changes.Add($"listener {kept.Pool.Name}: {string.Join(", ", changed)}");
+                        changes.Add($"listener {kept.Name}: {string.Join(", ", changed)}");
                     }
                 }
 
@@ -156,7 +207,12 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
                     // Its connections stay in the registry, tagged with it, until they end (drained, never cut).
                     RunningListener removed = _listeners[oldIndex];
                     await removed.DisposeAsync().ConfigureAwait(false);
-                    changes.Add($"-listener {removed.Pool.Name} (draining {removed.Tag.OpenConnections} connections)");
+                    changes.Add($"-listener {removed.Name} (draining {removed.Tag.OpenConnections} connections)");
+                }
+
+                foreach (RunningPool retired in _pools.Values.Where(pool => !namedPools.ContainsKey(pool.Name)))
+                {
+                    await retired.DisposeAsync().ConfigureAwait(false); // no handler reaches it now; its connections drain
                 }
             }
             catch
@@ -172,6 +228,8 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
 
             _listeners = [.. listeners.Select((_, i) => Target(i))];
             _sockets = sockets;
+            _pools = namedPools;
+            _poolOptions = pools;
             Volatile.Write(ref _options, listeners);
             return changes;
         }
@@ -200,6 +258,11 @@ internal sealed partial class TcpLbServer : IBalancerStatus, IAsyncDisposable
             foreach (RunningListener listener in _listeners)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (RunningPool pool in _pools.Values)
+            {
+                await pool.DisposeAsync().ConfigureAwait(false);
             }
 
             ConnectionRegistry registry = _context.Registry;

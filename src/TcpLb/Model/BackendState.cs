@@ -22,10 +22,11 @@ internal sealed class BackendState
     private string? _resolutionFailure;
     private LoadSubscription[] _subscriptions = [];
 
-    public BackendState(BackendOptions options, TimeProvider time)
+    public BackendState(BackendOptions options, TimeProvider time, string pool = "")
     {
         _options = options;
         _time = time;
+        Pool = pool;
         Name = options.Address switch
         {
             DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
@@ -55,6 +56,9 @@ internal sealed class BackendState
 
     /// <summary>The address as written in logs and metrics labels.</summary>
     public string Name { get; }
+
+    /// <summary>The pool it belongs to (a backend state belongs to one pool): the <c>pool</c> label of its bytes.</summary>
+    public string Pool { get; }
 
     public EndPoint Address => Options.Address;
 

@@ -23,6 +23,12 @@ namespace TcpLb.Routing;
 internal static class RouteRules
 {
     /// <summary>
+    /// The default to pass for a listener with backends of its own (the implicit pool): it takes the connections no route
+    /// takes, and a route cannot name it. Put it in the pools given too; messages never list it as a pool.
+    /// </summary>
+    public const string OwnBackends = "(its own backends)";
+
+    /// <summary>
     /// Checks <paramref name="routes"/> and <paramref name="defaultPool"/> against the pools that exist.
     /// <paramref name="suggestPool"/> may name the pool an unknown one was probably meant to be (the config
     /// reader's "did you mean", by edit distance); null when it has no suggestion.
@@ -143,7 +149,7 @@ internal static class RouteRules
     private static string UnknownPool(string name, IReadOnlyCollection<string> pools, Func<string, string?>? suggestPool) =>
         suggestPool?.Invoke(name) is { } suggestion
             ? $"unknown pool '{name}'; did you mean {suggestion}?"
-            : pools.Count == 0
-                ? $"unknown pool '{name}': no pool is defined"
-                : $"unknown pool '{name}'; the pools are {string.Join(", ", pools.Order(StringComparer.Ordinal))}";
+            : !pools.Any(pool => pool != OwnBackends)
+                ? $"unknown pool '{name}': no pool is defined (pools: at the file's root)"
+                : $"unknown pool '{name}'; the pools are {string.Join(", ", pools.Where(pool => pool != OwnBackends).Order(StringComparer.Ordinal))}";
 }

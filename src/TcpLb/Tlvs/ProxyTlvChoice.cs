@@ -1,3 +1,6 @@
+using System.Text;
+using TcpLb.Configuration;
+
 namespace TcpLb.Tlvs;
 
 /// <summary>
@@ -33,4 +36,28 @@ internal sealed class ProxyTlvChoice
 
     /// <summary>True when the header carries no TLV at all.</summary>
     public bool IsEmpty => !Authority && !Alpn && !UniqueId && !Crc32C && !ForwardUpstream && Custom.Count == 0;
+
+    /// <summary>True when TcpLb writes TLVs of its own (beyond a checksum and the upstream's): the header is composed per connection.</summary>
+    public bool AddsOwnTlvs => Authority || Alpn || UniqueId || Custom.Count > 0;
+
+    /// <summary>True when a TLV's value comes from the client's first bytes (AUTHORITY, ALPN): they are inspected even without routes.</summary>
+    public bool NeedsFirstBytes => Authority || Alpn;
+
+    /// <summary>
+    /// The choice a <c>proxyTlvs</c> list makes, with the listener's <c>sendProxyCrc32c</c> (the same as <c>crc32c</c> in the
+    /// list) and <c>forwardTlvs</c>. A custom TLV's value is its text's UTF-8 bytes.
+    /// </summary>
+    public static ProxyTlvChoice From(IReadOnlyList<ProxyTlvOptions> tlvs, bool crc32C, bool forwardUpstream)
+    {
+        ArgumentNullException.ThrowIfNull(tlvs);
+        return new ProxyTlvChoice
+        {
+            Authority = tlvs.Any(tlv => tlv.Kind == ProxyTlvKind.Authority),
+            Alpn = tlvs.Any(tlv => tlv.Kind == ProxyTlvKind.Alpn),
+            UniqueId = tlvs.Any(tlv => tlv.Kind == ProxyTlvKind.UniqueId),
+            Crc32C = crc32C || tlvs.Any(tlv => tlv.Kind == ProxyTlvKind.Crc32C),
+            ForwardUpstream = forwardUpstream,
+            Custom = [.. tlvs.Where(tlv => tlv.Kind == ProxyTlvKind.Custom).Select(tlv => new CustomTlv((byte)tlv.Type, Encoding.UTF8.GetBytes(tlv.Value)))],
+        };
+    }
 }

@@ -16,6 +16,9 @@ internal sealed class HeaderCapturingBackend : IDisposable
 
     public IPEndPoint EndPoint => _listener.EndPoint;
 
+    /// <summary>True when a connection waits to be accepted now (no wait).</summary>
+    public bool HasPendingConnection => _listener.HasPendingConnection(TimeSpan.Zero);
+
     /// <summary>Accepts one connection and reads until the header and <paramref name="payloadLength"/> bytes after it have arrived.</summary>
     public async Task<(ProxyParseResult Result, ProxyHeader Header, byte[] Payload)> CaptureAsync(int payloadLength, CancellationToken cancellationToken)
     {

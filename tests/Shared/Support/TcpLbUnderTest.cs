@@ -37,13 +37,17 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
         return StartAllAsync([options], time, metrics, engine);
     }
 
-    /// <summary>Starts with several listeners, each on the addresses it names, on <paramref name="engine"/> (2 loops for epoll).</summary>
+    /// <summary>
+    /// Starts with several listeners, each on the addresses it names, on <paramref name="engine"/> (2 loops for epoll), and
+    /// the named <paramref name="pools"/> their routes reach.
+    /// </summary>
     public static async Task<TcpLbUnderTest> StartAllAsync(
-        IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default)
+        IReadOnlyList<ListenerOptions> listeners, TimeProvider? time = null, TcpLbMetrics? metrics = null, Engine engine = Engine.Default,
+        IReadOnlyList<PoolOptions>? pools = null)
     {
         var logs = new CapturingLoggerProvider();
         ILoggerFactory loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics, new EngineOptions { Kind = engine.ToKind(), Threads = 2 });
+        var server = new TcpLbServer(listeners, time ?? TimeProvider.System, loggers, metrics, new EngineOptions { Kind = engine.ToKind(), Threads = 2 }, pools);
         try
         {
             await server.StartAsync(CancellationToken.None);
@@ -60,6 +64,14 @@ internal sealed class TcpLbUnderTest : IAsyncDisposable
 
     /// <summary>The loggers the server writes to (and whose lines <see cref="Logs"/> keeps), for parts a test builds around it.</summary>
     public ILoggerFactory Loggers => _loggers;
+
+    /// <summary>Starts one listener on 127.0.0.1:0 whose routes (or default pool) reach the named <paramref name="pools"/>.</summary>
+    public static Task<TcpLbUnderTest> StartRoutedAsync(ListenerOptions listener, IReadOnlyList<PoolOptions> pools, Engine engine, TcpLbMetrics? metrics = null) =>
+        StartAllAsync([listener with { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] }], metrics: metrics, engine: engine, pools: pools);
+
+    /// <summary>A named pool of the given backends; everything else at its default.</summary>
+    public static PoolOptions Pool(string name, params EndPoint[] backends) =>
+        new() { Name = name, Backends = [.. backends.Select(address => new BackendOptions { Address = address })] };
 
     /// <summary>Options for one listener with the given backends; everything else at its default.</summary>
     public static ListenerOptions Options(params EndPoint[] backends) =>

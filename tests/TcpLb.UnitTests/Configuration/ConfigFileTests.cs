@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TcpLb.Configuration;
 using TcpLb.Configuration.File;
-using TcpLb.Hosting;
 using Xunit;
 
 namespace TcpLb.UnitTests.Configuration;
@@ -180,7 +179,9 @@ public sealed class ConfigFileTests
         Assert.Equal(expected.Listen, actual.Listen);
         Assert.Equal(expected.Backends, actual.Backends);
         Assert.Equal(expected.AcceptProxyFrom, actual.AcceptProxyFrom);
-        Assert.Equal(expected with { Listen = actual.Listen, Backends = actual.Backends, AcceptProxyFrom = actual.AcceptProxyFrom }, actual);
-        Assert.True(RunningListener.SameSettings(expected, actual));
+        Assert.Equal(expected.Routes, actual.Routes);
+        Assert.Equal(expected.ProxyTlvs, actual.ProxyTlvs);
+        Assert.Equal(expected with { Listen = actual.Listen, Backends = actual.Backends, AcceptProxyFrom = actual.AcceptProxyFrom, Routes = actual.Routes, ProxyTlvs = actual.ProxyTlvs }, actual);
+        Assert.True(ListenerOptions.SameSettings(expected, actual));
     }
 }

@@ -1,9 +1,10 @@
 using System.Collections;
 using TcpLb.Configuration.File;
+using TcpLb.Routing;
 
 namespace TcpLb.UnitTests.Configuration;
 
-/// <summary>Loads config text the way <c>tcplb</c> loads a file: written to a temporary file of the given type, no environment unless given.</summary>
+/// <summary>Loads config text the way <c>tcplb</c> loads a file (its routes checked too): written to a temporary file of the given type, no environment unless given.</summary>
 internal static class ConfigText
 {
     public static ConfigLoadResult Load(string text, string extension = ".yaml", IDictionary? environment = null)
@@ -13,7 +14,7 @@ internal static class ConfigText
         {
             string path = Path.Combine(directory, "tcplb" + extension);
             File.WriteAllText(path, text);
-            return ConfigFile.Load(path, environment ?? new Hashtable());
+            return ConfigFile.Load(path, environment ?? new Hashtable(), RoutingCheck.Check);
         }
         finally
         {

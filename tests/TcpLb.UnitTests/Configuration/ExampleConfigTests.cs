@@ -52,6 +52,25 @@ public sealed class ExampleConfigTests
     }
 
     [Fact]
+    public void The_commented_routes_and_pools_run_as_written()
+    {
+        // Uncommented as the example says (below its "## Routes" line, the first '#' of each line with one), its second listener routes to its pools.
+        string[] lines = File.ReadAllLines(ConfigText.ExamplePath);
+        int block = Array.FindIndex(lines, line => line.StartsWith("## Routes and named pools", StringComparison.Ordinal));
+        Assert.True(block > 0, "the example explains routes and pools");
+        string uncommented = string.Join('\n', lines.Select((line, i) => i > block && line.StartsWith('#') && !line.StartsWith("##", StringComparison.Ordinal) ? line[1..] : line));
+        ConfigLoadResult loaded = ConfigText.Load(uncommented);
+
+        Assert.Empty(loaded.Problems);
+        ListenerOptions routed = loaded.Options!.Listeners[1];
+        Assert.Equal(4, routed.Routes.Count);
+        Assert.Equal("web", routed.DefaultPool);
+        Assert.Equal(["ws", "web"], loaded.Options.Pools.Select(pool => pool.Name).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(TimeSpan.FromHours(1), loaded.Options.Pools.Single(pool => pool.Name == "ws").Timeouts.ClientIdle);
+        Assert.Equal(new ProxyTlvOptions { Type = 0xE1, Value = "edge-1" }, routed.ProxyTlvs[^1]);
+    }
+
+    [Fact]
     public void The_example_documents_every_key_the_file_accepts()
     {
         string text = File.ReadAllText(ConfigText.ExamplePath);

@@ -38,11 +38,11 @@ public sealed class SettingDeclarationsTests
                 "+backend router.local:80",
                 "-backend 10.0.0.6:80 (draining)",
                 "backend 10.0.0.5:80 weight 1 -> 3",
+                "healthCheck.sendProxy (as sendProxy) -> v1",
+                "dns off -> routers.svc:80",
                 "sendProxy v1 -> v2",
                 "acceptProxyFrom [] -> [10.1.0.0/16]",
                 "timeouts.connect 5s -> 2s",
-                "healthCheck.sendProxy (as sendProxy) -> v1",
-                "dns off -> routers.svc:80",
             ],
             changes);
         Assert.Empty(ListenerOptions.Settings.Changes(s_before, s_before with { }));

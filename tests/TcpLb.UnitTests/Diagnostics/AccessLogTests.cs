@@ -45,9 +45,10 @@ public sealed class AccessLogTests
 
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is closed", cancellationToken);
         string line = Assert.Single(lb.Logs.Lines, line => line.EventId == AccessLine).Message;
-        // bytes_up counts what the client socket delivered: the upstream's header, the one first byte, ten times 100.
+        // bytes_up counts what the client socket delivered: the upstream's header, the one first byte, ten times 100. The pool
+        // is the listener's own, named after its address as configured; the id is the connection's (UNIQUE_ID's when sent).
         Assert.Matches(
-            $@"^client=203\.0\.113\.7:5555 listener={Regex(lb.EndPoint)} backend={Regex(backend.EndPoint)} bytes_up={header.Length + 1 + 1000} bytes_down=300 duration_ms=\d+ termination=-- reason=completed$",
+            $@"^client=203\.0\.113\.7:5555 listener={Regex(lb.EndPoint)} pool=127\.0\.0\.1:0 backend={Regex(backend.EndPoint)} id=[0-9a-f]{{16}}-[0-9a-f]{{16}} bytes_up={header.Length + 1 + 1000} bytes_down=300 duration_ms=\d+ termination=-- reason=completed$",
             line);
     }
 
@@ -87,7 +88,7 @@ public sealed class AccessLogTests
 
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 0, "the connection is closed", cancellationToken);
         string line = Assert.Single(lb.Logs.Lines, line => line.EventId == AccessLine).Message;
-        Assert.Contains(" backend=- ", line, StringComparison.Ordinal);
+        Assert.Contains(" pool=- backend=- ", line, StringComparison.Ordinal); // refused before it was routed
         Assert.EndsWith("termination=PR reason=invalid_proxy_header", line, StringComparison.Ordinal);
     }
 

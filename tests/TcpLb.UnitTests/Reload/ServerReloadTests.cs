@@ -10,7 +10,7 @@ using Xunit;
 namespace TcpLb.UnitTests.Reload;
 
 /// <summary>
-/// <see cref="Hosting.TcpLbServer.ReloadAsync"/> in the test process, over real loopback sockets: what stays keeps
+/// <see cref="Hosting.TcpLbServer.ReloadAsync(IReadOnlyList{ListenerOptions}, CancellationToken)"/> in the test process, over real loopback sockets: what stays keeps
 /// its socket and state, what goes drains, new settings reach new connections only.
 /// </summary>
 public sealed class ServerReloadTests

@@ -24,7 +24,8 @@ internal static class ConfigFile
     /// parser gives them.
     /// </summary>
     /// <param name="environment">The variables to take overrides from; the process's when null (tests pass their own).</param>
-    public static ConfigLoadResult Load(string path, IDictionary? environment = null)
+    /// <param name="check">The check of the whole configuration beyond its settings: the routes (<c>RoutingCheck.Check</c>).</param>
+    public static ConfigLoadResult Load(string path, IDictionary? environment = null, OptionsCheck? check = null)
     {
         var problems = new ConfigProblems();
         string fullPath = Path.GetFullPath(path);
@@ -47,7 +48,7 @@ internal static class ConfigFile
 
             builder.AddInMemoryCollection(Overrides(environment ?? Environment.GetEnvironmentVariables()));
             IConfigurationRoot configuration = builder.Build();
-            return new ConfigLoadResult(TcpLbOptionsReader.Read(configuration, problems), problems.Lines);
+            return new ConfigLoadResult(TcpLbOptionsReader.Read(configuration, problems, check), problems.Lines);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or YamlException or InvalidDataException or FormatException or JsonException)
         {

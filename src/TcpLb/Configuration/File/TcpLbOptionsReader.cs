@@ -10,12 +10,25 @@ namespace TcpLb.Configuration.File;
 /// </summary>
 internal static class TcpLbOptionsReader
 {
-    /// <summary>The options, or null with every problem in <paramref name="problems"/>.</summary>
-    public static TcpLbOptions? Read(IConfiguration configuration, ConfigProblems problems)
+    /// <summary>
+    /// The options, or null with every problem in <paramref name="problems"/>. <paramref name="check"/> is what checks the
+    /// whole configuration beyond its settings (the routes, compiled by a folder above this one); it runs even when a setting
+    /// was wrong, so every problem is reported at once, each once (not where one was already reported), and it is told which
+    /// settings were wrong, so it judges nothing by a value that is not the file's.
+    /// </summary>
+    public static TcpLbOptions? Read(IConfiguration configuration, ConfigProblems problems, OptionsCheck? check = null)
     {
         var root = new ConfigNode(configuration, string.Empty, problems);
         TcpLbOptions options = TcpLbOptions.Settings.Read(root, new TcpLbOptions { Listeners = [] });
         CheckAddressesAreDistinct(options.Listeners, problems);
+        foreach (SettingProblem problem in PoolUsage.Check(options).Concat(check?.Invoke(options, problems.HasNear) ?? []))
+        {
+            if (!problems.HasNear(problem.Setting))
+            {
+                problems.Add(problem.Setting, problem.Message);
+            }
+        }
+
         return problems.Count == 0 ? options : null;
     }
 

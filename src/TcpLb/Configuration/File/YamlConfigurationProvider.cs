@@ -7,7 +7,7 @@ namespace TcpLb.Configuration.File;
 /// <summary>
 /// A YAML document as Microsoft.Extensions.Configuration keys, the way the JSON provider lays JSON out: a
 /// mapping's keys joined with <c>:</c>, a list's items by index (<c>listeners:0:listen:1</c>), a scalar as its
-/// text, <c>~</c>/<c>null</c> as a null value. Parse errors are <see cref="YamlException"/>s with line and column.
+/// text, <c>~</c>/<c>null</c> as a null value, an empty list or mapping as an empty value (present, with nothing in it). Parse errors are <see cref="YamlException"/>s with line and column.
 /// </summary>
 internal sealed class YamlConfigurationProvider(string text) : ConfigurationProvider
 {
@@ -52,6 +52,9 @@ internal sealed class YamlConfigurationProvider(string text) : ConfigurationProv
     {
         switch (node)
         {
+            case YamlMappingNode { Children.Count: 0 } or YamlSequenceNode { Children.Count: 0 } when path.Length > 0:
+                data[path] = string.Empty; // given, and empty: [] or {} (a route's proxyTlvs: [] sends none, rather than its listener's)
+                break;
             case YamlMappingNode mapping:
                 foreach ((YamlNode key, YamlNode value) in mapping.Children)
                 {

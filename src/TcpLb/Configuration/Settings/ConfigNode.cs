@@ -104,6 +104,27 @@ internal sealed class ConfigNode
         return [.. items.Values];
     }
 
+    /// <summary>
+    /// The settings under this node by name, in the file's order of keys (<c>pools: {ws: {...}, web: {...}}</c>); a list here
+    /// is reported. Each entry is the name as written and its node.
+    /// </summary>
+    public IReadOnlyList<(string Name, ConfigNode Node)> Entries()
+    {
+        var entries = new List<(string Name, ConfigNode Node)>();
+        foreach (IConfigurationSection child in _configuration.GetChildren())
+        {
+            if (int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                Problem("expected settings by name (name: {...} per line), not a list");
+                return [];
+            }
+
+            entries.Add((child.Key, new ConfigNode(child, Join(Path, child.Key), Problems)));
+        }
+
+        return entries;
+    }
+
     /// <summary>True with the parsed value when this node holds a valid <paramref name="kind"/>; false when absent, or wrong (reported).</summary>
     public bool TryRead<T>(SettingValue<T> kind, [MaybeNullWhen(false)] out T value)
     {

@@ -31,6 +31,15 @@ internal sealed class SectionListSetting<TOwner, TItem>(
     /// <summary>How a reload names an item and knows it again (<c>backend 10.0.0.5:80</c>); null when reloads match items otherwise.</summary>
     public Func<TItem, string>? Identity { get; init; }
 
+    /// <summary>
+    /// For a list whose items have no identity (routes, in order): an item in a few words, and a reload that changes the list
+    /// says it whole, from what to what (<c>routes [{sni: a.example.com} -> a] -> [...]</c>).
+    /// </summary>
+    public Func<TItem, string>? Describe { get; init; }
+
+    /// <summary>Absent from the file, the list leaves the owner as it is (a route without <c>proxyTlvs</c> keeps its listener's).</summary>
+    public bool Optional { get; init; }
+
     public override TOwner Read(ConfigNode section, TOwner owner)
     {
         ConfigNode list = section.Child(Key);
@@ -38,6 +47,11 @@ internal sealed class SectionListSetting<TOwner, TItem>(
         if (nodes.Count == 0 && Empty is not null && list.Problems.Count == 0)
         {
             list.Problem(Empty);
+        }
+
+        if (Optional && !list.Exists)
+        {
+            return owner;
         }
 
         // A wrong item still takes its place (at its defaults), so the index of every later one stays the file's.
@@ -80,6 +94,11 @@ internal sealed class SectionListSetting<TOwner, TItem>(
     {
         if (Identity is null)
         {
+            if (Describe is not null && Written(get(before)) is var listBefore && Written(get(after)) is var listAfter && listBefore != listAfter)
+            {
+                yield return new SettingChange(PathUnder(parent), listBefore, listAfter);
+            }
+
             yield break;
         }
 
@@ -124,6 +143,8 @@ internal sealed class SectionListSetting<TOwner, TItem>(
 
         return item;
     }
+
+    private string Written(IReadOnlyList<TItem> items) => $"[{string.Join(", ", items.Select(Describe!))}]";
 
     private Dictionary<string, TItem> Index(IReadOnlyList<TItem> items)
     {

@@ -32,4 +32,8 @@ internal sealed class SettingSet<TOwner>(params IReadOnlyList<Setting<TOwner>> s
 
     /// <summary>The path of every key the file accepts in this section and below.</summary>
     public IEnumerable<string> Paths(string parent = "") => settings.SelectMany(setting => setting.Paths(parent));
+
+    /// <summary>These settings written at the level of <typeparamref name="TParent"/>, which holds them in <paramref name="get"/> (<see cref="InlineSetting{TOwner, TSection}"/>).</summary>
+    public IEnumerable<Setting<TParent>> Inline<TParent>(Func<TParent, TOwner> get, Func<TParent, TOwner, TParent> set)
+        where TParent : class => settings.Select(setting => new InlineSetting<TParent, TOwner>(setting, get, set));
 }

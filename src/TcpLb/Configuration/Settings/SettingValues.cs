@@ -152,6 +152,15 @@ internal static class SettingValues
             return ok;
         }, parsed => parsed is { } inner ? value.Format(inner) : nullText);
 
+    /// <summary><paramref name="value"/>, or null for "not set" (written <paramref name="noneText"/>), for values that are objects.</summary>
+    public static SettingValue<T?> OrNone<T>(SettingValue<T> value, string noneText)
+        where T : class => new(value.HelpName, (string text, out T? parsed, out string error) =>
+        {
+            bool ok = value.TryParse(text, out T? inner, out error);
+            parsed = ok ? inner : null;
+            return ok;
+        }, parsed => parsed is null ? noneText : value.Format(parsed));
+
     private static bool TryParseInteger(string text, out int value, out string error)
     {
         bool ok = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
