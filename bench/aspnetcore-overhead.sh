@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kestrel without and with UseProxyProtocol, measured in one run with the two arms interleaved (ABBA rounds,
-# so drift on a shared machine hits both): keep-alive requests/s and new connections/s, medians and min..max.
+# so drift on a shared machine hits both): keep-alive requests/s and new connections/s, medians and min..max, and
+# Kestrel's CPU time per request (utime+stime from /proc, which a noisy neighbour moves far less than a rate).
 #
 #   keep-alive: wrk -> HAProxy (tcp) -> Kestrel; HAProxy sends a v2 header (send-proxy-v2) to the middleware
 #               port only, once per connection, then every request rides the same connection.
@@ -27,7 +28,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 dotnet build -c Release bench/TcpLb.Benchmarks.KestrelPair -o "$work/app" >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
 plain=$(free_port); proxy=$(free_port); front_plain=$(free_port); front_proxy=$(free_port)
 taskset -c 0 dotnet "$work/app/TcpLb.Benchmarks.KestrelPair.dll" "$plain" "$proxy" >"$work/kestrel.log" 2>&1 &
-pids+=($!)
+kestrel=$!
+pids+=($kestrel)
 cat >"$work/haproxy.cfg" <<CFG
 global
   maxconn 4096
@@ -66,15 +68,23 @@ for port in $plain $front_plain $front_proxy; do
   curl -sf -o /dev/null "http://127.0.0.1:$port/" || { echo "127.0.0.1:$port does not answer"; cat "$work/kestrel.log" "$work/haproxy.log"; exit 1; }
 done
 
-# One wrk run; prints "RATE ERRORS".
+# Kestrel's CPU time so far, in clock ticks (utime + stime of every thread: fields 14 and 15 of /proc/PID/stat).
+kestrel_ticks() { awk '{print $14 + $15}' "/proc/$kestrel/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+# One wrk run; records "NAME RATE ERRORS CPU_US_PER_REQUEST".
 run() { # name url connections [WITH_HEADER]
-  local out
+  local out before after
+  before=$(kestrel_ticks)
   out=$(WITH_HEADER=${4:-0} taskset -c 1 wrk -t1 -c"$3" -d"$DURATION" ${5:+-s "$5"} "$2")
-  local rate errors
+  after=$(kestrel_ticks)
+  local rate errors requests cpu
   rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {n++} END {print n+0}' <<<"$out")
-  echo "$1 $rate $errors" >>"$work/results.txt"
-  echo "  $1: $rate/s$( [ "$errors" != 0 ] && echo " (errors: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' '))")"
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.3f", t * 1e6 / hz / n}')
+  echo "$1 $rate $errors $cpu" >>"$work/results.txt"
+  echo "  $1: $rate/s, Kestrel CPU $cpu us/request$( [ "$errors" != 0 ] && echo " (errors: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' '))")"
 }
 
 echo "Kestrel without / with UseProxyProtocol: $ROUNDS interleaved rounds of $DURATION per arm ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -93,19 +103,23 @@ done
 
 python3 - "$work/results.txt" <<'PY'
 import statistics, sys
-rows = {}
+rows, cpu = {}, {}
 for line in open(sys.argv[1]):
-    name, rate, errors = line.split()
+    name, rate, errors, us = line.split()
     rows.setdefault(name, []).append((float(rate), int(errors)))
+    cpu.setdefault(name, []).append(float(us))
 print()
 print("| metric | without: median (min..max) | with: median (min..max) | ratio of medians | per-round ratio: median (min..max) | runs with errors |")
 print("|---|---|---|---|---|---|")
-for metric, label in (("keepalive", "keep-alive requests/s (via HAProxy)"), ("newconn", "new connections/s (direct)")):
-    a = [r for r, _ in rows[metric + "_without"]]; b = [r for r, _ in rows[metric + "_with"]]
-    errors = sum(e for _, e in rows[metric + "_without"] + rows[metric + "_with"])
+for metric, label in (("keepalive", "keep-alive requests/s (via HAProxy)"), ("newconn", "new connections/s (direct)"),
+                      ("keepalive_cpu", "Kestrel CPU µs per keep-alive request"), ("newconn_cpu", "Kestrel CPU µs per new connection")):
+    base, source = (metric[:-4], cpu) if metric.endswith("_cpu") else (metric, {k: [r for r, _ in v] for k, v in rows.items()})
+    a = source[base + "_without"]; b = source[base + "_with"]
+    errors = sum(e for _, e in rows[base + "_without"] + rows[base + "_with"])
     ma, mb = statistics.median(a), statistics.median(b)
     paired = [y / x for x, y in zip(a, b)]  # the two arms of one round ran back to back
     mp = statistics.median(paired)
-    print(f"| {label} | {ma:,.0f} ({min(a):,.0f}..{max(a):,.0f}) | {mb:,.0f} ({min(b):,.0f}..{max(b):,.0f}) | {mb / ma:.3f} ({(mb / ma - 1) * 100:+.1f} %) "
+    digits = 1 if metric.endswith("_cpu") else 0
+    print(f"| {label} | {ma:,.{digits}f} ({min(a):,.{digits}f}..{max(a):,.{digits}f}) | {mb:,.{digits}f} ({min(b):,.{digits}f}..{max(b):,.{digits}f}) | {mb / ma:.3f} ({(mb / ma - 1) * 100:+.1f} %) "
           f"| {mp:.3f} ({(mp - 1) * 100:+.1f} %; {min(paired):.2f}..{max(paired):.2f}) | {errors} |")
 PY

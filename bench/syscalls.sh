@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# System calls per connection, TcpLb next to HAProxy, on the close scenario's shape: wrk opens one connection per
+# request (Connection: close) through the proxy to an nginx that reads the PROXY header. strace -c -f counts every
+# call of the proxy's process while wrk runs; each count is divided by the connections wrk completed.
+#
+#   bench/syscalls.sh [TCPLB_BINARY] [SECONDS]     (defaults: out/tcplb, 5)
+#
+# strace slows the proxy down a lot: the counts per connection are what this measures, not the rate.
+# Needs strace, wrk, nginx (with the stream-free http module) and haproxy. Ports are free ones on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tcplb=${1:-out/tcplb}
+seconds=${2:-5}
+for program in strace wrk nginx haproxy python3 curl; do
+    command -v "$program" >/dev/null || { echo "syscalls.sh needs $program" >&2; exit 2; }
+done
+[[ -x $tcplb ]] || { echo "syscalls.sh: $tcplb is missing (dotnet publish src/TcpLb -c Release -o out)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+backend=$(free_port)
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$backend proxy_protocol backlog=4096;
+    location / { return 200 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+
+# One proxy: start it, warm it up, count its calls while wrk runs, print the table per connection.
+measure() { # name listen-port command...
+    local name=$1 port=$2; shift 2
+    "$@" >"$work/$name.log" 2>&1 &
+    local proxy=$!
+    pids+=("$proxy")
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+    curl -sf -o /dev/null "http://127.0.0.1:$port/" || { echo "$name does not answer on $port" >&2; cat "$work/$name.log" >&2; exit 1; }
+    wrk -t1 -c50 -d3s -H 'Connection: close' "http://127.0.0.1:$port/" >/dev/null # warm-up (JIT, pools)
+    strace -f -c -p "$proxy" -o "$work/$name.strace" &
+    local tracer=$!
+    sleep 0.5
+    local requests
+    requests=$(wrk -t1 -c50 -d"${seconds}s" -H 'Connection: close' "http://127.0.0.1:$port/" | awk '/requests in/ {print $1}')
+    kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
+    kill "$proxy"; wait "$proxy" 2>/dev/null || true
+    python3 - "$name" "$requests" "$work/$name.strace" <<'PY'
+import sys
+name, requests, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows = []
+for line in open(path):
+    parts = line.split()
+    if len(parts) >= 5 and parts[0][0].isdigit() and parts[-1] not in ("total",):
+        calls = int(parts[3]); errors = int(parts[4]) if len(parts) == 6 else 0
+        rows.append((parts[-1], calls, errors))
+total = sum(c for _, c, _ in rows)
+print(f"{name}: {requests} connections, {total / requests:.1f} system calls per connection")
+for call, calls, errors in sorted(rows, key=lambda r: -r[1]):
+    if calls / requests >= 0.05:
+        print(f"  {call:<16} {calls / requests:6.2f}" + (f"  ({errors / requests:.2f} failed)" if errors else ""))
+PY
+}
+
+port=$(free_port)
+cat >"$work/haproxy.cfg" <<CFG
+global
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 600s
+  timeout server 600s
+listen lb
+  bind 127.0.0.1:$port
+  server s1 127.0.0.1:$backend send-proxy
+CFG
+measure haproxy "$port" haproxy -db -f "$work/haproxy.cfg"
+
+port=$(free_port)
+measure tcplb "$port" "$tcplb" run --listen "127.0.0.1:$port" --backend "127.0.0.1:$backend" --send-proxy v1 --admin-listen off --threads 1
