@@ -95,7 +95,8 @@ public sealed partial class TlsPoolsTests : IDisposable
     private static (string Pool, string Sni, string Client, string Via) Fields(Match answer) =>
         (answer.Groups["pool"].Value, answer.Groups["sni"].Value, answer.Groups["client"].Value, answer.Groups["via"].Value);
 
-    private static async Task<string> RequestOverTlsAsync(Socket socket, string serverName, string thumbprint, CancellationToken cancellationToken)
+    /// <summary>A TLS handshake over <paramref name="socket"/> trusting only <paramref name="thumbprint"/>, then one GET read to the end.</summary>
+    internal static async Task<string> RequestOverTlsAsync(Socket socket, string serverName, string thumbprint, CancellationToken cancellationToken)
     {
         await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
         await tls.AuthenticateAsClientAsync(
