@@ -39,16 +39,13 @@ public sealed class HaproxyReceiverTests : IDisposable
             """, cancellationToken);
 
         int port = LoopbackPorts.Free();
-        string config = Path.Combine(_directory, "tcplb.yaml");
-        await File.WriteAllTextAsync(config, $$"""
+        using PeerProcess tcplb = await ConfiguredTcplb.StartAsync(_directory, $$"""
             listeners:
               - listen: ["127.0.0.1:{{port}}"]
                 backends: ["127.0.0.1:{{haproxyPort}}"]
                 sendProxy: v2
                 proxyTlvs: [authority, unique-id]
-            """, cancellationToken);
-        using PeerProcess tcplb = Tcplb.Start(["run", "--config", config, .. Tcplb.NoAdmin, "--engine", engine.Flag()]);
-        await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
+            """, port, engine, cancellationToken);
 
         string client;
         using (Socket socket = await Net.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken, from: Net.SecondLoopback))

@@ -31,8 +31,7 @@ public sealed class HttpPoolsTests : IDisposable
         using NginxRouter web = await NginxRouter.StartAsync(cancellationToken);
 
         int port = LoopbackPorts.Free();
-        string config = Path.Combine(_directory, "tcplb.yaml");
-        await File.WriteAllTextAsync(config, $$"""
+        using PeerProcess tcplb = await ConfiguredTcplb.StartAsync(_directory, $$"""
             pools:
               ws:  {backends: ["{{ws.ProxyProtocolEndPoint}}"], balance: least-connections, timeouts: {clientIdle: 1h} }
               web: {backends: ["{{web.ProxyProtocolEndPoint}}"], balance: round-robin}
@@ -43,9 +42,7 @@ public sealed class HttpPoolsTests : IDisposable
                   - {match: {host: www.example.com, websocket: true}, pool: ws}
                   - {match: {host: www.example.com}, pool: web}
                 defaultPool: web
-            """, cancellationToken);
-        using PeerProcess tcplb = Tcplb.Start(["run", "--config", config, .. Tcplb.NoAdmin, "--engine", engine.Flag()]);
-        await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
+            """, port, engine, cancellationToken);
         var listener = new IPEndPoint(IPAddress.Loopback, port);
 
         // Host: www.example.com without an upgrade: the web router answers (its app saw the client in X-Forwarded-For).

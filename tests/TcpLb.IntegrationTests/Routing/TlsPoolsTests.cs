@@ -37,8 +37,7 @@ public sealed partial class TlsPoolsTests : IDisposable
 
         // maxHeaderLength 108: nginx 1.22's limit for "ssl proxy_protocol"; a bare v2 header (28 bytes for IPv4) fits.
         int port = LoopbackPorts.Free();
-        string config = Path.Combine(_directory, "tcplb.yaml");
-        await File.WriteAllTextAsync(config, $$"""
+        using PeerProcess tcplb = await ConfiguredTcplb.StartAsync(_directory, $$"""
             pools:
               ws:  {backends: ["{{ws.EndPoint}}"], maxHeaderLength: 108}
               web: {backends: ["{{web.EndPoint}}"], maxHeaderLength: 108}
@@ -49,9 +48,7 @@ public sealed partial class TlsPoolsTests : IDisposable
                   - {match: {sni: ws.example.com}, pool: ws}
                   - {match: {sni: "*.example.com"}, pool: web}
                 defaultPool: web
-            """, cancellationToken);
-        using PeerProcess tcplb = Tcplb.Start(["run", "--config", config, .. Tcplb.NoAdmin, "--engine", engine.Flag()]);
-        await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
+            """, port, engine, cancellationToken);
 
         // openssl s_client: the ws certificate verifies, and ws answers; nginx's client is the one TcpLb logged.
         using PeerProcess sClient = PeerProcess.Start(
