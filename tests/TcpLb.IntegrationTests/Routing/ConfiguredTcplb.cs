@@ -13,16 +13,6 @@ internal static class ConfiguredTcplb
     {
         string path = Path.Combine(directory, "tcplb.yaml");
         await File.WriteAllTextAsync(path, config, cancellationToken);
-        PeerProcess tcplb = Tcplb.Start(["run", "--config", path, .. Tcplb.NoAdmin, "--engine", engine.Flag()]);
-        try
-        {
-            await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
-            return tcplb;
-        }
-        catch
-        {
-            tcplb.Dispose();
-            throw;
-        }
+        return await Tcplb.StartListeningAsync(["run", "--config", path, .. Tcplb.NoAdmin, "--engine", engine.Flag()], port, cancellationToken);
     }
 }
