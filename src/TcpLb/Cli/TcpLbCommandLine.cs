@@ -52,7 +52,7 @@ internal static class TcpLbCommandLine
         string[] known = isFlag
             ? [.. command.Options.Where(option => !option.Hidden).SelectMany(option => option.Aliases.Prepend(option.Name)).Where(name => name.StartsWith("--", StringComparison.Ordinal))]
             : [.. command.Subcommands.Select(subcommand => subcommand.Name)];
-        string? near = known.FirstOrDefault(name => EditDistance.AtMost(name, word, 1)) ?? known.FirstOrDefault(name => EditDistance.AtMost(name, word, 2));
+        string? near = EditDistance.Nearest(known, word, 2);
         string what = isFlag ? "flag" : command.Subcommands.Count > 0 ? "command" : "argument";
         var names = new List<string>();
         for (CommandResult? result = parsed.CommandResult; result is not null; result = result.Parent as CommandResult)

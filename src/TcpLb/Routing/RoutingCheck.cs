@@ -85,7 +85,7 @@ internal static class RoutingCheck
             names.Add(RouteRules.OwnBackends);
         }
 
-        problems.AddRange(RouteRules.Check(routes, defaultPool, names, typed => pools.Select(pool => pool.Name).FirstOrDefault(pool => EditDistance.AtMost(pool, typed, 2))));
+        problems.AddRange(RouteRules.Check(routes, defaultPool, names, typed => EditDistance.Nearest(pools.Select(pool => pool.Name), typed, 2)));
         return problems;
     }
 

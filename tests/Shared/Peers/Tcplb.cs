@@ -31,6 +31,25 @@ internal static partial class Tcplb
     public static Task WaitForListeningAsync(PeerProcess tcplb, int port, CancellationToken cancellationToken) =>
         tcplb.WaitForLineAsync(line => line.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal), cancellationToken);
 
+    /// <summary>
+    /// <see cref="Start"/>, then <see cref="WaitForListeningAsync"/> on <paramref name="port"/>: the tcplb once it listens, or
+    /// stopped, and the failure thrown, when it does not.
+    /// </summary>
+    public static async Task<PeerProcess> StartListeningAsync(IEnumerable<string> arguments, int port, CancellationToken cancellationToken)
+    {
+        PeerProcess tcplb = Start(arguments);
+        try
+        {
+            await WaitForListeningAsync(tcplb, port, cancellationToken);
+            return tcplb;
+        }
+        catch
+        {
+            tcplb.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The admin endpoint's base address (<c>http://127.0.0.1:PORT</c>), read from the line tcplb logs once it listens.</summary>
     public static async Task<Uri> WaitForAdminAsync(PeerProcess tcplb, CancellationToken cancellationToken)
     {

@@ -11,9 +11,10 @@ internal static class RawHttp
 {
     /// <summary>
     /// Connects to <paramref name="target"/> from 127.0.0.2, runs <paramref name="beforeSend"/> (if any), sends
-    /// <c>GET /?t=token</c> and returns the status code and body.
+    /// <c>GET /?t=token</c> (to <paramref name="host"/>) and returns the status code and body.
     /// </summary>
-    public static async Task<(int Status, string Body)> GetAsync(IPEndPoint target, string token, CancellationToken cancellationToken, Func<Task>? beforeSend = null)
+    public static async Task<(int Status, string Body)> GetAsync(
+        IPEndPoint target, string token, CancellationToken cancellationToken, Func<Task>? beforeSend = null, string host = "e2e.test")
     {
         using Socket client = await Net.ConnectAsync(target, cancellationToken, from: Net.SecondLoopback);
         if (beforeSend is not null)
@@ -21,7 +22,7 @@ internal static class RawHttp
             await beforeSend();
         }
 
-        byte[] request = Encoding.ASCII.GetBytes($"GET /?t={token} HTTP/1.1\r\nHost: e2e.test\r\nUser-Agent: tcplb-e2e\r\nConnection: close\r\n\r\n");
+        byte[] request = Encoding.ASCII.GetBytes($"GET /?t={token} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: tcplb-e2e\r\nConnection: close\r\n\r\n");
         await client.SendAsync(request, SocketFlags.None, cancellationToken);
         string response = Encoding.ASCII.GetString(await Net.ReadToEndAsync(client, cancellationToken));
 

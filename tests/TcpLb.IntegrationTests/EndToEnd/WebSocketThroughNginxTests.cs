@@ -60,7 +60,8 @@ public sealed class WebSocketThroughNginxTests
         return new NetworkStream(socket, ownsSocket: true);
     }
 
-    private static async Task<byte[]> ReceiveMessageAsync(WebSocket webSocket, CancellationToken cancellationToken)
+    /// <summary>One whole binary message, however many receives it takes.</summary>
+    internal static async Task<byte[]> ReceiveMessageAsync(WebSocket webSocket, CancellationToken cancellationToken)
     {
         using var message = new MemoryStream();
         byte[] buffer = new byte[64 * 1024];

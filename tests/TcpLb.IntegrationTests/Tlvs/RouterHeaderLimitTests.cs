@@ -19,6 +19,9 @@ namespace TcpLb.IntegrationTests.Tlvs;
 /// </summary>
 public sealed class RouterHeaderLimitTests
 {
+    /// <summary>What HAProxy is asked to show of a connection's PROXY header: the client, the AUTHORITY and UNIQUE_ID TLVs.</summary>
+    internal const string HaproxyTlvFields = "src=%[src] authority=%[fc_pp_authority] unique-id=%[fc_pp_unique_id]";
+
     private static readonly byte[] s_request = Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\nHost: limits.test\r\n\r\n");
 
     [Fact]
@@ -107,7 +110,7 @@ public sealed class RouterHeaderLimitTests
         frontend router
           mode http
           bind 127.0.0.1:{{port}} accept-proxy
-          http-request return status 200 content-type text/plain lf-string "src=%[src] authority=%[fc_pp_authority] unique-id=%[fc_pp_unique_id]\n"
+          http-request return status 200 content-type text/plain lf-string "{{HaproxyTlvFields}}\n"
         """, cancellationToken);
 
     /// <summary>A v2 header from 10.1.2.3 of exactly <paramref name="total"/> bytes: a NOOP TLV fills it.</summary>

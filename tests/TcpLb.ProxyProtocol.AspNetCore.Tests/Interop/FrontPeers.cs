@@ -31,19 +31,7 @@ internal static class FrontPeers
             """);
 
     /// <summary><c>tcplb run</c> as a process, with the admin endpoint off (tests run in parallel).</summary>
-    public static async Task<PeerProcess> TcpLbAsync(IPEndPoint app, int port, IEnumerable<string> flags, CancellationToken cancellationToken)
-    {
-        PeerProcess tcplb = Tcplb.Start(["run", "--listen", $"127.0.0.1:{port}", "--backend", app.ToString(), .. Tcplb.NoAdmin, .. flags]);
-        try
-        {
-            // Its own line, not a probe connection: a probe would reach the app as a connection of its own.
-            await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
-            return tcplb;
-        }
-        catch
-        {
-            tcplb.Dispose();
-            throw;
-        }
-    }
+    /// <remarks>Waited on through its own line, not a probe connection: a probe would reach the app as a connection of its own.</remarks>
+    public static Task<PeerProcess> TcpLbAsync(IPEndPoint app, int port, IEnumerable<string> flags, CancellationToken cancellationToken) =>
+        Tcplb.StartListeningAsync(["run", "--listen", $"127.0.0.1:{port}", "--backend", app.ToString(), .. Tcplb.NoAdmin, .. flags], port, cancellationToken);
 }

@@ -64,6 +64,8 @@ public sealed class RouteConfigTests
     [Theory]
     [InlineData(Pools + Listener + "    routes: [{match: {sni: a.example.com}, pool: wbe}]\n    defaultPool: web",
         "listeners[0].routes[0].pool: unknown pool 'wbe'; did you mean web?")]
+    [InlineData(Pools + Listener + "    routes: [{match: {sni: a.example.com}, pool: wss}]\n    defaultPool: web",
+        "listeners[0].routes[0].pool: unknown pool 'wss'; did you mean ws?")] // the nearest pool (one edit), not the first within two (web)
     [InlineData(Pools + Listener + "    routes: [{match: {sni: a.example.com}, pool: ws}, {match: {sni: A.example.com}, pool: web}]\n    defaultPool: web",
         "listeners[0].routes[1].match: the same match as routes[0]; routes[1] is never chosen")]
     [InlineData(Pools + Listener + "    routes: [{match: {}, pool: ws}, {match: {host: a.example.com}, pool: web}]",

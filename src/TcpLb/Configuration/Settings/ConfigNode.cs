@@ -57,7 +57,7 @@ internal sealed class ConfigNode
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
-                string? near = known.FirstOrDefault(key => EditDistance.AtMost(key, child.Key, 2));
+                string? near = EditDistance.Nearest(known, child.Key, 2);
                 Problems.Add(Join(Path, child.Key), near is null
                     ? $"unknown setting; known here: {string.Join(", ", known)}"
                     : $"unknown setting; did you mean {near}?");

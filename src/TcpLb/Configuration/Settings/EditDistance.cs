@@ -3,12 +3,33 @@ namespace TcpLb.Configuration.Settings;
 /// <summary>How close a mistyped key is to a known one, for "did you mean" hints.</summary>
 internal static class EditDistance
 {
-    /// <summary>True when <paramref name="a"/> becomes <paramref name="b"/> (ignoring case) in at most <paramref name="limit"/> single-letter edits.</summary>
-    public static bool AtMost(string a, string b, int limit)
+    /// <summary>
+    /// The one of <paramref name="known"/> that <paramref name="typed"/> is closest to, within <paramref name="limit"/>
+    /// single-letter edits (ignoring case); the first of equally close ones; null when none is that close. The closest, not
+    /// the first close one: with pools <c>web</c> and <c>ws</c>, <c>wss</c> was meant to be <c>ws</c>.
+    /// </summary>
+    public static string? Nearest(IEnumerable<string> known, string typed, int limit)
+    {
+        string? nearest = null;
+        int best = limit + 1;
+        foreach (string candidate in known)
+        {
+            int distance = Distance(candidate, typed, limit);
+            if (distance < best)
+            {
+                (nearest, best) = (candidate, distance);
+            }
+        }
+
+        return nearest;
+    }
+
+    // The Levenshtein distance, or limit + 1 when the lengths alone say it is more than limit.
+    private static int Distance(string a, string b, int limit)
     {
         if (Math.Abs(a.Length - b.Length) > limit)
         {
-            return false;
+            return limit + 1;
         }
 
         // Levenshtein over two rows: keys are short, and this runs only for unknown keys.
@@ -26,6 +47,6 @@ internal static class EditDistance
             (previous, current) = (current, previous);
         }
 
-        return previous[b.Length] <= limit;
+        return previous[b.Length];
     }
 }
