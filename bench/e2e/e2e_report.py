@@ -40,7 +40,9 @@ def gc_mode(runtimeconfig, runtime_env):
     conserve = env.get("DOTNET_GCConserveMemory", props.get("System.GC.ConserveMemory"))
     if conserve not in (None, "0", 0):
         parts.append(f"ConserveMemory={conserve}")
-    for key in ("DOTNET_GCgen0size", "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun"):
+    tiered = env.get("DOTNET_TieredCompilation", "0" if props.get("System.Runtime.TieredCompilation") is False else "1") in ("1", "true")
+    parts.append("tiered compilation" if tiered else "tiered compilation off")
+    for key in ("DOTNET_GCgen0size", "DOTNET_TieredPGO", "DOTNET_ReadyToRun"):
         if key in env:
             parts.append(f"{key}={env[key]}")
     return ", ".join(parts)
