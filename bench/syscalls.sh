@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# System calls per connection, TcpLb next to HAProxy, on the close scenario's shape: wrk opens one connection per
-# request (Connection: close) through the proxy to an nginx that reads the PROXY header. strace -c -f counts every
-# call of the proxy's process while wrk runs; each count is divided by the connections wrk completed.
+# System calls per connection or per request, TcpLb next to HAProxy: wrk through the proxy to an nginx that reads
+# the PROXY header, either one connection per request (close: Connection: close) or keep-alive requests (small).
+# strace -c -f counts every call of the proxy's process while wrk runs; each count is divided by wrk's requests.
 #
-#   bench/syscalls.sh [TCPLB_BINARY] [SECONDS]     (defaults: out/tcplb, 5)
+#   bench/syscalls.sh [TCPLB_BINARY] [SECONDS] [close|small]     (defaults: out/tcplb, 5, close)
 #
 # strace slows the proxy down a lot: the counts per connection are what this measures, not the rate.
 # Needs strace, wrk, nginx (with the stream-free http module) and haproxy. Ports are free ones on 127.0.0.1.
@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tcplb=${1:-out/tcplb}
 seconds=${2:-5}
+shape=${3:-close}
+case $shape in close) wrk_header=(-H 'Connection: close') ;; small) wrk_header=() ;; *) echo "syscalls.sh: shape is close or small, not '$shape'" >&2; exit 2 ;; esac
 for program in strace wrk nginx haproxy python3 curl; do
     command -v "$program" >/dev/null || { echo "syscalls.sh needs $program" >&2; exit 2; }
 done
@@ -48,17 +50,18 @@ measure() { # name listen-port command...
     pids+=("$proxy")
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
     curl -sf -o /dev/null "http://127.0.0.1:$port/" || { echo "$name does not answer on $port" >&2; cat "$work/$name.log" >&2; exit 1; }
-    wrk -t1 -c50 -d3s -H 'Connection: close' "http://127.0.0.1:$port/" >/dev/null # warm-up (JIT, pools)
+    wrk -t1 -c50 -d3s "${wrk_header[@]}" "http://127.0.0.1:$port/" >/dev/null # warm-up (JIT, pools)
     strace -f -c -p "$proxy" -o "$work/$name.strace" &
     local tracer=$!
     sleep 0.5
     local requests
-    requests=$(wrk -t1 -c50 -d"${seconds}s" -H 'Connection: close' "http://127.0.0.1:$port/" | awk '/requests in/ {print $1}')
+    requests=$(wrk -t1 -c50 -d"${seconds}s" "${wrk_header[@]}" "http://127.0.0.1:$port/" | awk '/requests in/ {print $1}')
     kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
     kill "$proxy"; wait "$proxy" 2>/dev/null || true
-    python3 - "$name" "$requests" "$work/$name.strace" <<'PY'
+    python3 - "$name" "$requests" "$work/$name.strace" "$shape" <<'PY'
 import sys
-name, requests, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+name, requests, path, shape = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+unit = "connection" if shape == "close" else "request"
 rows = []
 for line in open(path):
     parts = line.split()
@@ -66,7 +69,7 @@ for line in open(path):
         calls = int(parts[3]); errors = int(parts[4]) if len(parts) == 6 else 0
         rows.append((parts[-1], calls, errors))
 total = sum(c for _, c, _ in rows)
-print(f"{name}: {requests} connections, {total / requests:.1f} system calls per connection")
+print(f"{name}: {requests} {unit}s, {total / requests:.2f} system calls per {unit}")
 for call, calls, errors in sorted(rows, key=lambda r: -r[1]):
     if calls / requests >= 0.05:
         print(f"  {call:<16} {calls / requests:6.2f}" + (f"  ({errors / requests:.2f} failed)" if errors else ""))
