@@ -34,21 +34,11 @@ public sealed partial class RoutingTests
         using var ws = new HeaderCapturingBackend();
         using var web = new HeaderCapturingBackend();
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws"), Sni("*.example.com", "web")) with { DefaultPool = "ws", SendProxy = ProxySendMode.V2 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] wsHello = new ClientHelloBuilder().WithServerName("ws.example.com").WithAlpn("http/1.1").Build();
         byte[] webHello = new ClientHelloBuilder().WithServerName("WWW.Example.com").Build();
 
-        using Socket toWs = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
-        using Socket toWeb = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
-        await toWs.SendAsync(wsHello, SocketFlags.None, cancellationToken);
-        await toWeb.SendAsync(webHello, SocketFlags.None, cancellationToken);
-
-        (_, ProxyHeader wsHeader, byte[] wsPayload) = await ws.CaptureAsync(wsHello.Length, cancellationToken);
-        (_, ProxyHeader webHeader, byte[] webPayload) = await web.CaptureAsync(webHello.Length, cancellationToken);
-        Assert.Equal(wsHello, wsPayload);
-        Assert.Equal(webHello, webPayload);
-        Assert.Equal(toWs.LocalEndPoint, wsHeader.GetSourceEndPoint());
-        Assert.Equal(toWeb.LocalEndPoint, webHeader.GetSourceEndPoint());
+        await EachReachesItsPoolAsync(lb, (wsHello, ws), (webHello, web), cancellationToken);
     }
 
     [Theory, BothEngines]
@@ -60,21 +50,11 @@ public sealed partial class RoutingTests
         using var web = new HeaderCapturingBackend();
         var upgrades = new RouteOptions { Match = new RouteMatchOptions { Host = "www.example.com", WebSocket = true }, Pool = "ws" };
         ListenerOptions listener = Routed(upgrades, Host("www.example.com", "web")) with { DefaultPool = "ws", SendProxy = ProxySendMode.V1 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] upgrade = "GET /chat HTTP/1.1\r\nHost: WWW.example.com:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"u8.ToArray();
         byte[] page = "GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n"u8.ToArray();
 
-        using Socket upgrading = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
-        using Socket browsing = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
-        await upgrading.SendAsync(upgrade, SocketFlags.None, cancellationToken);
-        await browsing.SendAsync(page, SocketFlags.None, cancellationToken);
-
-        (_, ProxyHeader wsHeader, byte[] wsPayload) = await ws.CaptureAsync(upgrade.Length, cancellationToken);
-        (_, ProxyHeader webHeader, byte[] webPayload) = await web.CaptureAsync(page.Length, cancellationToken);
-        Assert.Equal(upgrade, wsPayload);
-        Assert.Equal(page, webPayload);
-        Assert.Equal(upgrading.LocalEndPoint, wsHeader.GetSourceEndPoint());
-        Assert.Equal(browsing.LocalEndPoint, webHeader.GetSourceEndPoint());
+        await EachReachesItsPoolAsync(lb, (upgrade, ws), (page, web), cancellationToken);
     }
 
     [Theory, BothEngines]
@@ -85,7 +65,7 @@ public sealed partial class RoutingTests
         using var ws = new HeaderCapturingBackend();
         using var web = new HeaderCapturingBackend();
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws")) with { SendProxy = ProxySendMode.V2 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] hello = new ClientHelloBuilder().WithServerName("ws.example.com").Build();
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -114,7 +94,7 @@ public sealed partial class RoutingTests
         using var ws = new HeaderCapturingBackend();
         using var web = new HeaderCapturingBackend();
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws"), Host("ws.example.com", "ws")) with { SendProxy = ProxySendMode.V2 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] ssh = "SSH-2.0-OpenSSH_9.2\r\n"u8.ToArray();
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -132,7 +112,7 @@ public sealed partial class RoutingTests
         using var ws = new HeaderCapturingBackend();
         using var web = new TestBackend();
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws")) with { SendProxy = ProxySendMode.V1, Timeouts = new TimeoutOptions { FirstBytes = TimeSpan.FromMilliseconds(200) } };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
         using Socket server = await web.AcceptAsync(cancellationToken); // a server-speaks-first protocol: dialled without client bytes
@@ -151,7 +131,7 @@ public sealed partial class RoutingTests
         using var ws = new HeaderCapturingBackend();
         using var web = new HeaderCapturingBackend();
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws")) with { SendProxy = ProxySendMode.V2, InspectBytes = 64 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] hello = new ClientHelloBuilder().WithServerName("ws.example.com").WithAlpn("h2", "http/1.1").Build();
         Assert.True(hello.Length > 64);
 
@@ -172,7 +152,7 @@ public sealed partial class RoutingTests
         using var web = new HeaderCapturingBackend();
         var fromSecond = new RouteOptions { Match = new RouteMatchOptions { Source = IPNetwork.Parse("127.0.0.2/32") }, Pool = "ws" };
         ListenerOptions listener = Routed(fromSecond) with { SendProxy = ProxySendMode.V2, Connect = ConnectMode.OnAccept };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
 
         using Socket second = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
         (_, ProxyHeader secondHeader, _) = await ws.CaptureAsync(0, cancellationToken);
@@ -195,7 +175,7 @@ public sealed partial class RoutingTests
             SendProxy = ProxySendMode.V2,
             ProxyTlvs = [Tlv(ProxyTlvKind.Authority), Tlv(ProxyTlvKind.Alpn), Tlv(ProxyTlvKind.UniqueId), Tlv(ProxyTlvKind.Crc32C), new ProxyTlvOptions { Type = 0xE1, Value = "edge-1" }],
         };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine);
         byte[] hello = new ClientHelloBuilder().WithServerName("ws.example.com").WithAlpn("h2", "http/1.1").Build();
 
         using (Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken))
@@ -229,7 +209,7 @@ public sealed partial class RoutingTests
         using var metrics = new TcpLbMetrics();
         using var recorded = new MeasurementRecorder(metrics);
         ListenerOptions listener = Routed(Sni("ws.example.com", "ws")) with { SendProxy = ProxySendMode.V1 };
-        await using var lb = await TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws.EndPoint), TcpLbUnderTest.Pool("web", web.EndPoint)], engine, metrics);
+        await using var lb = await StartWithPoolsAsync(listener, ws.EndPoint, web.EndPoint, engine, metrics);
         byte[] hello = new ClientHelloBuilder().WithServerName("ws.example.com").Build();
 
         using Socket toWs = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
@@ -276,6 +256,28 @@ public sealed partial class RoutingTests
         string line = Assert.Single(lb.Logs.Lines, line => line.EventId == 110).Message;
         Assert.Contains(" pool=ws ", line, StringComparison.Ordinal);
         Assert.EndsWith($"reason={CloseReasonText.Name(CloseReason.ClientIdleTimeout)}", line, StringComparison.Ordinal);
+    }
+
+    // The balancer with two named pools, ws and web, one backend each.
+    private static Task<TcpLbUnderTest> StartWithPoolsAsync(ListenerOptions listener, EndPoint ws, EndPoint web, Engine engine, TcpLbMetrics? metrics = null) =>
+        TcpLbUnderTest.StartRoutedAsync(listener, [TcpLbUnderTest.Pool("ws", ws), TcpLbUnderTest.Pool("web", web)], engine, metrics);
+
+    // Two clients (from two addresses) send their first bytes at once: each reaches its own pool, untouched, and the
+    // header there names that client.
+    private static async Task EachReachesItsPoolAsync(
+        TcpLbUnderTest lb, (byte[] FirstBytes, HeaderCapturingBackend Pool) first, (byte[] FirstBytes, HeaderCapturingBackend Pool) second, CancellationToken cancellationToken)
+    {
+        using Socket firstClient = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
+        using Socket secondClient = await Net.ConnectAsync(lb.EndPoint, cancellationToken, from: Net.SecondLoopback);
+        await firstClient.SendAsync(first.FirstBytes, SocketFlags.None, cancellationToken);
+        await secondClient.SendAsync(second.FirstBytes, SocketFlags.None, cancellationToken);
+
+        (_, ProxyHeader firstHeader, byte[] firstPayload) = await first.Pool.CaptureAsync(first.FirstBytes.Length, cancellationToken);
+        (_, ProxyHeader secondHeader, byte[] secondPayload) = await second.Pool.CaptureAsync(second.FirstBytes.Length, cancellationToken);
+        Assert.Equal(first.FirstBytes, firstPayload);
+        Assert.Equal(second.FirstBytes, secondPayload);
+        Assert.Equal(firstClient.LocalEndPoint, firstHeader.GetSourceEndPoint());
+        Assert.Equal(secondClient.LocalEndPoint, secondHeader.GetSourceEndPoint());
     }
 
     private static ListenerOptions Routed(params RouteOptions[] routes) =>
