@@ -24,17 +24,9 @@ internal sealed class TcpLbMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _healthTransitions;
     private readonly Counter<long> _ejections;
-    private readonly Counter<long> _accepted;
-    private readonly UpDownCounter<long> _active;
-    private readonly Counter<long> _closed;
     private readonly Histogram<double> _duration;
-    private readonly Counter<long> _bytes;
     private readonly Histogram<double> _connectDuration;
     private readonly Counter<long> _retries;
-    private readonly Counter<long> _proxySent;
-    private readonly Counter<long> _proxyAccepted;
-    private readonly Counter<long> _proxyRejected;
-    private readonly Counter<long> _routed;
     private Func<IEnumerable<(Pool Pool, int QueueLength)>> _pools = static () => [];
     private Func<ConnectionCensus> _census = static () => ConnectionCensus.Empty;
     private TimeProvider _time = TimeProvider.System;
@@ -48,22 +40,23 @@ internal sealed class TcpLbMetrics : IDisposable
         _ejections = _meter.CreateCounter<long>(
             "tcplb.backend.ejections", unit: "{ejection}",
             description: "Backends ejected by passive health (consecutive connect failures or resets).");
-        _accepted = _meter.CreateCounter<long>(
-            "tcplb.connection.accepted", unit: "{connection}",
-            description: "Client connections accepted by a listener.");
-        _active = _meter.CreateUpDownCounter<long>(
-            "tcplb.connection.active", unit: "{connection}",
-            description: "Client connections open now, per listener.");
-        _closed = _meter.CreateCounter<long>(
-            "tcplb.connection.closed", unit: "{connection}",
-            description: "Client connections closed, by how they ended (tcplb.close.reason).");
+        Accepted = new CounterCells(_meter,
+            "tcplb.connection.accepted", "{connection}",
+            "Client connections accepted by a listener.", upDown: false, "tcplb.listener");
+        Active = new CounterCells(_meter,
+            "tcplb.connection.active", "{connection}",
+            "Client connections open now, per listener.", upDown: true, "tcplb.listener");
+        Closed = new CounterCells(_meter,
+            "tcplb.connection.closed", "{connection}",
+            "Client connections closed, by how they ended (tcplb.close.reason).", upDown: false, "tcplb.listener", "tcplb.close.reason");
         _duration = _meter.CreateHistogram(
             "tcplb.connection.duration", unit: "s",
             description: "How long client connections lasted, from accept to close.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
-        _bytes = _meter.CreateCounter<long>(
-            "tcplb.io", unit: "By",
-            description: "Bytes forwarded, by direction (client_to_backend, backend_to_client); added every few seconds while a connection is open, the rest when it closes.");
+        Bytes = new CounterCells(_meter,
+            "tcplb.io", "By",
+            "Bytes forwarded, by direction (client_to_backend, backend_to_client); added every few seconds while a connection is open, the rest when it closes.",
+            upDown: false, "tcplb.listener", "tcplb.pool", "tcplb.backend", "tcplb.direction");
         _connectDuration = _meter.CreateHistogram(
             "tcplb.backend.connect.duration", unit: "s",
             description: "Time to establish a TCP connection to a backend (successful connects).",
@@ -71,18 +64,18 @@ internal sealed class TcpLbMetrics : IDisposable
         _retries = _meter.CreateCounter<long>(
             "tcplb.backend.connect.retries", unit: "{retry}",
             description: "Connects tried on another backend after a refused or timed-out one.");
-        _proxySent = _meter.CreateCounter<long>(
-            "tcplb.proxy.headers.sent", unit: "{header}",
-            description: "PROXY headers sent to backends, by version.");
-        _proxyAccepted = _meter.CreateCounter<long>(
-            "tcplb.proxy.headers.accepted", unit: "{header}",
-            description: "PROXY headers accepted from trusted upstreams.");
-        _proxyRejected = _meter.CreateCounter<long>(
-            "tcplb.proxy.headers.rejected", unit: "{header}",
-            description: "Connections from trusted upstreams closed for their PROXY header, by reason.");
-        _routed = _meter.CreateCounter<long>(
-            "tcplb.route.connections", unit: "{connection}",
-            description: "Connections a listener's route took (tcplb.route: its match, or default), with the pool it sends to.");
+        ProxySent = new CounterCells(_meter,
+            "tcplb.proxy.headers.sent", "{header}",
+            "PROXY headers sent to backends, by version.", upDown: false, "tcplb.listener", "tcplb.proxy.version");
+        ProxyAccepted = new CounterCells(_meter,
+            "tcplb.proxy.headers.accepted", "{header}",
+            "PROXY headers accepted from trusted upstreams.", upDown: false, "tcplb.listener");
+        ProxyRejected = new CounterCells(_meter,
+            "tcplb.proxy.headers.rejected", "{header}",
+            "Connections from trusted upstreams closed for their PROXY header, by reason.", upDown: false, "tcplb.listener", "tcplb.proxy.reject_reason");
+        Routed = new CounterCells(_meter,
+            "tcplb.route.connections", "{connection}",
+            "Connections a listener's route took (tcplb.route: its match, or default), with the pool it sends to.", upDown: false, "tcplb.listener", "tcplb.route", "tcplb.pool");
         _meter.CreateObservableGauge(
             "tcplb.backend.state", ObserveBackendStates, unit: "{state}",
             description: "1 for the state each backend is in (up, down, ejected, draining), 0 for the others.");
@@ -103,6 +96,32 @@ internal sealed class TcpLbMetrics : IDisposable
     /// <summary>The meter the instruments live on (a listener can pick exactly these).</summary>
     public Meter Meter => _meter;
 
+    // The per-connection counters, as cells the hot path keeps (Forwarding/ConnectionTelemetry holds its listener's).
+
+    /// <summary><c>tcplb.connection.accepted</c>, by <c>tcplb.listener</c>.</summary>
+    public CounterCells Accepted { get; }
+
+    /// <summary><c>tcplb.connection.active</c>, by <c>tcplb.listener</c>: +1 at accept, -1 at close.</summary>
+    public CounterCells Active { get; }
+
+    /// <summary><c>tcplb.connection.closed</c>, by <c>tcplb.listener</c> and <c>tcplb.close.reason</c>.</summary>
+    public CounterCells Closed { get; }
+
+    /// <summary><c>tcplb.io</c>, by <c>tcplb.listener</c>, <c>tcplb.pool</c>, <c>tcplb.backend</c> and <c>tcplb.direction</c>.</summary>
+    public CounterCells Bytes { get; }
+
+    /// <summary><c>tcplb.route.connections</c>, by <c>tcplb.listener</c>, <c>tcplb.route</c> and <c>tcplb.pool</c>.</summary>
+    public CounterCells Routed { get; }
+
+    /// <summary><c>tcplb.proxy.headers.sent</c>, by <c>tcplb.listener</c> and <c>tcplb.proxy.version</c>.</summary>
+    public CounterCells ProxySent { get; }
+
+    /// <summary><c>tcplb.proxy.headers.accepted</c>, by <c>tcplb.listener</c>.</summary>
+    public CounterCells ProxyAccepted { get; }
+
+    /// <summary><c>tcplb.proxy.headers.rejected</c>, by <c>tcplb.listener</c> and <c>tcplb.proxy.reject_reason</c>.</summary>
+    public CounterCells ProxyRejected { get; }
+
     /// <summary>
     /// Where the observable gauges read the pools and their queues from; the server calls it once its pools
     /// exist. A delegate rather than a list, so pools built later (reload) are seen.
@@ -122,33 +141,21 @@ internal sealed class TcpLbMetrics : IDisposable
     public void Ejection(string pool, BackendState backend) =>
         _ejections.Add(1, new TagList { { "tcplb.pool", pool }, { "tcplb.backend", backend.Name } });
 
-    public void ConnectionAccepted(string listener)
-    {
-        var tags = new TagList { { "tcplb.listener", listener } };
-        _accepted.Add(1, tags);
-        _active.Add(1, tags);
-    }
-
-    /// <summary>One closed connection: its reason and its duration (its bytes go through <see cref="BytesForwarded"/>).</summary>
-    public void ConnectionClosed(string listener, string reason, TimeSpan duration)
-    {
-        var listenerTag = new TagList { { "tcplb.listener", listener } };
-        _active.Add(-1, listenerTag);
-        _closed.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
+    /// <summary>How long one closed connection lasted, by its reason (the counters go through their cells).</summary>
+    public void ConnectionLasted(string listener, string reason, TimeSpan duration) =>
         _duration.Record(duration.TotalSeconds, new TagList { { "tcplb.listener", listener }, { "tcplb.close.reason", reason } });
-    }
 
     /// <summary>Bytes a connection forwarded since they were last added, each way (the engines count them without instruments).</summary>
     public void BytesForwarded(string listener, string pool, string backend, long clientToBackend, long backendToClient)
     {
         if (clientToBackend > 0)
         {
-            _bytes.Add(clientToBackend, new TagList { { "tcplb.listener", listener }, { "tcplb.pool", pool }, { "tcplb.backend", backend }, { "tcplb.direction", "client_to_backend" } });
+            Bytes.For(listener, pool, backend, Directions.ClientToBackend).Add(clientToBackend);
         }
 
         if (backendToClient > 0)
         {
-            _bytes.Add(backendToClient, new TagList { { "tcplb.listener", listener }, { "tcplb.pool", pool }, { "tcplb.backend", backend }, { "tcplb.direction", "backend_to_client" } });
+            Bytes.For(listener, pool, backend, Directions.BackendToClient).Add(backendToClient);
         }
     }
 
@@ -157,18 +164,14 @@ internal sealed class TcpLbMetrics : IDisposable
 
     public void ConnectRetried(string pool) => _retries.Add(1, new TagList { { "tcplb.pool", pool } });
 
-    public void ConnectionRouted(string listener, string route, string pool) =>
-        _routed.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.route", route }, { "tcplb.pool", pool } });
-
-    public void ProxyHeaderSent(string listener, string version) =>
-        _proxySent.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.proxy.version", version } });
-
-    public void ProxyHeaderAccepted(string listener) => _proxyAccepted.Add(1, new TagList { { "tcplb.listener", listener } });
-
-    public void ProxyHeaderRejected(string listener, string reason) =>
-        _proxyRejected.Add(1, new TagList { { "tcplb.listener", listener }, { "tcplb.proxy.reject_reason", reason } });
-
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>The values of the <c>tcplb.direction</c> tag of <c>tcplb.io</c>.</summary>
+    public static class Directions
+    {
+        public const string ClientToBackend = "client_to_backend";
+        public const string BackendToClient = "backend_to_client";
+    }
 
     private IEnumerable<Measurement<int>> ObserveBackendStates()
     {
