@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace TcpLb.Diagnostics;
@@ -15,5 +14,5 @@ internal static partial class AccessLog
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information,
         Message = "client={Client} listener={Listener} pool={Pool} backend={Backend} id={Id} bytes_up={BytesUp} bytes_down={BytesDown} duration_ms={DurationMs} termination={Termination} reason={Reason}")]
-    public static partial void Closed(ILogger logger, string client, IPEndPoint listener, string pool, string backend, string id, long bytesUp, long bytesDown, long durationMs, string termination, string reason);
+    public static partial void Closed(ILogger logger, string client, string listener, string pool, string backend, string id, long bytesUp, long bytesDown, long durationMs, string termination, string reason);
 }

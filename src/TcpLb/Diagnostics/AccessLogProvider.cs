@@ -71,9 +71,10 @@ internal sealed class AccessLogProvider : ILoggerProvider
         private static void WritePlain(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, string message)
         {
             Span<byte> target = line.GetSpan(64 + (message.Length * 3));
-            if (Utf8.TryWrite(target, CultureInfo.InvariantCulture, $"{now.ToString(LogTimestamps.Plain, CultureInfo.InvariantCulture)} {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
+            LogTimestamps.WritePlain(now.DateTime, target);
+            if (Utf8.TryWrite(target[LogTimestamps.PlainLength..], CultureInfo.InvariantCulture, $" {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
             {
-                line.Advance(written);
+                line.Advance(LogTimestamps.PlainLength + written);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using TcpLb.Diagnostics;
@@ -21,6 +22,7 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
     private readonly ConditionalWeakTable<RouteTarget, CounterCell> _routed = [];
     private readonly ConditionalWeakTable<BackendState, BackendBytes> _bytes = [];
     private CounterCell? _headersAccepted;
+    private EndPointText? _listenerText;
 
     public void Accepted()
     {
@@ -83,11 +85,27 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
             ? header.GetSourceEndPoint()!.ToString()
             : connection.ClientEndPoint.ToString();
 #pragma warning disable CA1873 // guarded by the IsEnabled check above
-        AccessLog.Closed(accessLog, client, connection.ListenerEndPoint, route?.PoolName ?? "-", backend?.Name ?? "-", connection.Id.ToString(),
+        AccessLog.Closed(accessLog, client, ListenerText(connection.ListenerEndPoint), route?.PoolName ?? "-", backend?.Name ?? "-", connection.Id.ToString(),
             connection.BytesFromClient, connection.BytesFromBackend, (long)duration.TotalMilliseconds,
             CloseReasonText.TerminationState(reason), reasonName);
 #pragma warning restore CA1873
     }
+
+    // A listener's connections share its end point (a wildcard listener's name the address they reached): its text is made once.
+    private string ListenerText(IPEndPoint endPoint)
+    {
+        EndPointText? known = _listenerText;
+        if (known is not null && ReferenceEquals(known.EndPoint, endPoint))
+        {
+            return known.Text;
+        }
+
+        known = new EndPointText(endPoint, endPoint.ToString());
+        _listenerText = known;
+        return known.Text;
+    }
+
+    private sealed record EndPointText(IPEndPoint EndPoint, string Text);
 
     /// <summary>The two <c>tcplb.io</c> cells of one backend on this listener.</summary>
     private sealed record BackendBytes(CounterCell FromClient, CounterCell FromBackend);
