@@ -36,6 +36,7 @@ internal sealed class BackendSlotQueue
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         LinkedListNode<TaskCompletionSource> node;
+        Task waiting;
         lock (_waiters)
         {
             if (_waiters.Count >= _capacity)
@@ -43,12 +44,14 @@ internal sealed class BackendSlotQueue
                 return null;
             }
 
+            // The deadline starts before the waiter counts as queued: whoever sees it in the queue's length sees its clock running.
+            waiting = waiter.Task.WaitAsync(_timeout, _time, cancellationToken);
             node = _waiters.AddLast(waiter);
         }
 
         try
         {
-            await waiter.Task.WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false);
+            await waiting.ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
