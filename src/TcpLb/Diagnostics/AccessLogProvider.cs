@@ -52,29 +52,39 @@ internal sealed class AccessLogProvider : ILoggerProvider
                 return;
             }
 
-            string message = formatter(state, exception);
             ArrayBufferWriter<byte> line = s_line ??= new ArrayBufferWriter<byte>(512);
             line.ResetWrittenCount();
             if (format == LogFormat.Json)
             {
-                WriteJson(line, time.GetUtcNow(), logLevel, eventId, state, message);
+                WriteJson(line, time.GetUtcNow(), logLevel, eventId, state, formatter(state, exception));
+            }
+            else if (state is AccessLine access)
+            {
+                WritePlain(line, time.GetLocalNow(), logLevel, eventId, new FieldsText(access)); // the line's fields straight into UTF-8
             }
             else
             {
-                WritePlain(line, time.GetLocalNow(), logLevel, eventId, message);
+                WritePlain(line, time.GetLocalNow(), logLevel, eventId, new MessageText(formatter(state, exception)));
             }
 
             writer.WriteLine(line.WrittenSpan);
         }
 
         // As the simple console formatter writes a single line: "2026-11-25T16:20:03.454 info: TcpLb.Access[110] client=...".
-        private static void WritePlain(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, string message)
+        private static void WritePlain<TMessage>(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, TMessage message)
+            where TMessage : IUtf8Message
         {
-            Span<byte> target = line.GetSpan(64 + (message.Length * 3));
-            LogTimestamps.WritePlain(now.DateTime, target);
-            if (Utf8.TryWrite(target[LogTimestamps.PlainLength..], CultureInfo.InvariantCulture, $" {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] {message}", out int written))
+            for (int size = 512; ; size *= 2) // a line longer than the first guess (long pool or backend names) gets a larger span
             {
-                line.Advance(LogTimestamps.PlainLength + written);
+                Span<byte> target = line.GetSpan(size);
+                LogTimestamps.WritePlain(now.DateTime, target);
+                int prefix = LogTimestamps.PlainLength;
+                if (Utf8.TryWrite(target[prefix..], CultureInfo.InvariantCulture, $" {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] ", out int written)
+                    && message.TryWriteUtf8(target[(prefix + written)..], out int body))
+                {
+                    line.Advance(prefix + written + body);
+                    return;
+                }
             }
         }
 
@@ -125,5 +135,22 @@ internal sealed class AccessLogProvider : ILoggerProvider
             LogLevel.Error => "fail",
             _ => "crit",
         };
+    }
+
+    /// <summary>What a plain line carries after its prefix, written in UTF-8.</summary>
+    private interface IUtf8Message
+    {
+        bool TryWriteUtf8(Span<byte> destination, out int written);
+    }
+
+    private readonly struct FieldsText(AccessLine line) : IUtf8Message
+    {
+        public bool TryWriteUtf8(Span<byte> destination, out int written) => line.TryWriteUtf8(destination, out written);
+    }
+
+    // Another logger message's text (the access log category carries only access lines, but any state is written).
+    private readonly struct MessageText(string text) : IUtf8Message
+    {
+        public bool TryWriteUtf8(Span<byte> destination, out int written) => Utf8.FromUtf16(text, destination, out _, out written) == System.Buffers.OperationStatus.Done;
     }
 }

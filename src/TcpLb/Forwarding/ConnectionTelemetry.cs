@@ -81,14 +81,9 @@ internal sealed class ConnectionTelemetry(TcpLbMetrics metrics, ILogger accessLo
         }
 
         // The client as reported: after a trusted upstream's PROXY header, the upstream's client.
-        string client = reported is { DescribesTcpConnection: true } header
-            ? header.GetSourceEndPoint()!.ToString()
-            : connection.ClientEndPoint.ToString();
-#pragma warning disable CA1873 // guarded by the IsEnabled check above
-        AccessLog.Closed(accessLog, client, ListenerText(connection.ListenerEndPoint), route?.PoolName ?? "-", backend?.Name ?? "-", connection.Id.ToString(),
-            connection.BytesFromClient, connection.BytesFromBackend, (long)duration.TotalMilliseconds,
-            CloseReasonText.TerminationState(reason), reasonName);
-#pragma warning restore CA1873
+        IPEndPoint client = reported is { DescribesTcpConnection: true } header ? header.GetSourceEndPoint()! : connection.ClientEndPoint;
+        AccessLog.Closed(accessLog, new AccessLine(client, ListenerText(connection.ListenerEndPoint), route?.PoolName ?? "-", backend?.Name ?? "-", connection.Id,
+            connection.BytesFromClient, connection.BytesFromBackend, (long)duration.TotalMilliseconds, CloseReasonText.TerminationState(reason), reasonName));
     }
 
     // A listener's connections share its end point (a wildcard listener's name the address they reached): its text is made once.
