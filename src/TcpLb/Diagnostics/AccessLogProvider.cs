@@ -34,6 +34,9 @@ internal sealed class AccessLogProvider : ILoggerProvider
 
     private sealed class AccessLogger(BatchedLineWriter writer, LogFormat format, TimeProvider time) : ILogger
     {
+        // No line is longer (one would take the batch's whole budget): a longer one is not written.
+        private const int MaxLineBytes = 64 * 1024;
+
         [ThreadStatic]
         private static ArrayBufferWriter<byte>? s_line;
 
@@ -67,16 +70,20 @@ internal sealed class AccessLogProvider : ILoggerProvider
                 WritePlain(line, time.GetLocalNow(), logLevel, eventId, new MessageText(formatter(state, exception)));
             }
 
-            writer.WriteLine(line.WrittenSpan);
+            if (line.WrittenCount > 0)
+            {
+                writer.WriteLine(line.WrittenSpan);
+            }
         }
 
         // As the simple console formatter writes a single line: "2026-11-25T16:20:03.454 info: TcpLb.Access[110] client=...".
         private static void WritePlain<TMessage>(ArrayBufferWriter<byte> line, DateTimeOffset now, LogLevel level, EventId eventId, TMessage message)
             where TMessage : IUtf8Message
         {
-            for (int size = 512; ; size *= 2) // a line longer than the first guess (long pool or backend names) gets a larger span
+            // A line longer than the first guess (long pool or backend names) gets a larger span, up to a bound.
+            for (int size = 512; size <= MaxLineBytes; size *= 2)
             {
-                Span<byte> target = line.GetSpan(size);
+                Span<byte> target = line.GetSpan(size)[..size]; // the writer may give more: the bound is this size
                 LogTimestamps.WritePlain(now.DateTime, target);
                 int prefix = LogTimestamps.PlainLength;
                 if (Utf8.TryWrite(target[prefix..], CultureInfo.InvariantCulture, $" {ShortName(level)}: {AccessLog.Category}[{eventId.Id}] ", out int written)

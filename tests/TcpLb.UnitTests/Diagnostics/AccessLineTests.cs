@@ -44,8 +44,22 @@ public sealed class AccessLineTests
     [Fact]
     public void A_line_longer_than_the_writers_first_guess_is_written_whole()
     {
-        string pool = new('p', 700); // names are the operator's: nothing bounds them
-        var line = new AccessLine(new IPEndPoint(IPAddress.Loopback, 1), "l", pool, "b", s_id, 5, 6, 7, "--", "completed");
+        var line = new AccessLine(new IPEndPoint(IPAddress.Loopback, 1), "l", new string('p', 700), "b", s_id, 5, 6, 7, "--", "completed");
+
+        Assert.Equal($"2026-03-04T05:06:07.089 info: TcpLb.Access[110] {line}\n", WritePlain(line));
+    }
+
+    [Fact]
+    public void A_line_past_the_writers_bound_is_left_out_not_cut()
+    {
+        var line = new AccessLine(new IPEndPoint(IPAddress.Loopback, 1), "l", new string('p', 70_000), "b", s_id, 5, 6, 7, "--", "completed");
+
+        Assert.Equal(string.Empty, WritePlain(line));
+    }
+
+    // What the access log's own writer puts out for one line, on a clock at 05:06:07.089 UTC.
+    private static string WritePlain(AccessLine line)
+    {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 89, TimeSpan.Zero));
         using var output = new MemoryStream();
         using (var provider = new AccessLogProvider(new BatchedLineWriter(output, TimeSpan.FromSeconds(1), time), LogFormat.Plain, time))
@@ -53,6 +67,6 @@ public sealed class AccessLineTests
             AccessLog.Closed(provider.CreateLogger(AccessLog.Category), line);
         }
 
-        Assert.Equal($"2026-03-04T05:06:07.089 info: TcpLb.Access[110] {line}\n", Encoding.UTF8.GetString(output.ToArray()));
+        return Encoding.UTF8.GetString(output.ToArray());
     }
 }
