@@ -136,11 +136,11 @@ internal static class SocketsConnectionFlow
     /// </summary>
     private static async Task<(RouteTarget? Route, PooledPrefix Header)> RouteOnFirstBytesAsync(ConnectionHandler handler, ProxiedConnection connection, ProxyHeader client, CancellationToken shutdown)
     {
-        connection.Phase = ConnectionPhase.WaitingForFirstBytes;
         ListenerRouting routing = handler.Routing;
         PipeReader reader = connection.ClientToBackend.Reader;
         using var timeout = new CancellationTokenSource(SinceAccept(handler, connection, handler.Options.Timeouts.FirstBytes), handler.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
+        connection.Phase = ConnectionPhase.WaitingForFirstBytes; // once the deadline runs: whoever sees the phase sees its clock
         while (true)
         {
             ReadResult read;

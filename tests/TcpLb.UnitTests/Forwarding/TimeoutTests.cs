@@ -31,7 +31,7 @@ public sealed class TimeoutTests
         await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint) with { SendProxy = ProxySendMode.V1, Timeouts = s_timeouts }, time, engine: engine);
 
         using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
-        await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 1, "the connection is accepted", cancellationToken);
+        await TcpLbUnderTest.WaitUntilAsync(() => lb.Connections.SingleOrDefault()?.Phase == ConnectionPhase.WaitingForFirstBytes, "the connection waits for its first bytes", cancellationToken);
         time.Advance(s_timeouts.FirstBytes - TimeSpan.FromMilliseconds(1));
         Assert.False(backend.HasPendingConnection(TimeSpan.FromMilliseconds(200)), "dialled before the first-bytes timeout");
 
