@@ -65,6 +65,32 @@ public sealed class HaproxyInteropTests
         Assert.True(header.TryGetTlv(ProxyTlvType.Crc32C, out _));
     }
 
+    // The client from 127.0.0.2. A refused connect is tried again (at most 50 times, 100 ms apart): in a CI run the
+    // readiness probe once reached its port while HAProxy's listener under test still refused.
+    private static async Task<Socket> ConnectFromClientAddressAsync(int port, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                client.Bind(new IPEndPoint(s_clientAddress, 0));
+                await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+                return client;
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused && attempt < 50)
+            {
+                client.Dispose();
+                await Task.Delay(100, cancellationToken);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+    }
+
     private static async Task<ProxyHeader> CaptureThroughHaproxyAsync(string serverOptions, bool tls, ProxyVersion expectedVersion)
     {
         PeerProcess.Require("haproxy");
@@ -83,9 +109,7 @@ public sealed class HaproxyInteropTests
               server router {{backend.EndPoint}} {{serverOptions}}
             """, cancellationToken);
 
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Bind(new IPEndPoint(s_clientAddress, 0));
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        using Socket client = await ConnectFromClientAddressAsync(port, cancellationToken);
         await using var stream = new NetworkStream(client, ownsSocket: false);
         Task<(ProxyParseResult Result, ProxyHeader Header, byte[] s_payload)> capture = backend.CaptureAsync(s_payload.Length, cancellationToken);
         if (certificate is null)
