@@ -30,6 +30,8 @@ internal static class LinuxFlags
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
     public const int O_DIRECTORY = 0x10000;
+    public const int AT_FDCWD = -100;
+    public const uint STATX_SIZE = 0x200;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int F_SETPIPE_SZ = 1031;

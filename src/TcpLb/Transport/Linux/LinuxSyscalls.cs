@@ -71,6 +71,9 @@ internal static unsafe partial class LinuxSyscalls
     [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 
+    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int StatX(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport(Libc, EntryPoint = "getdents64", SetLastError = true)]
     public static partial nint GetDirectoryEntries(int fd, byte* buffer, nuint length);
 

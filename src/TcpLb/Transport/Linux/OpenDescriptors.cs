@@ -3,16 +3,20 @@ using System.Buffers.Binary;
 namespace TcpLb.Transport.Linux;
 
 /// <summary>
-/// How many descriptors this process has open, read as the entries of <c>/proc/self/fd</c> with <c>getdents64</c>
-/// alone. Listing that folder through System.IO stats every entry (each is a link, to a socket mostly): with ten
-/// thousand connections that was milliseconds of path walks a second, charged to the connections being opened.
+/// How many descriptors this process has open. Since Linux 6.2 the size <c>statx</c> reports for
+/// <c>/proc/self/fd</c> is that count, taken from the descriptor table's bitmap: one call whatever the number.
+/// Older kernels report 0; there the folder's entries are counted with <c>getdents64</c> alone, which costs in
+/// proportion to what is open (the kernel makes an entry per descriptor: with ten thousand connections, 7 % of the
+/// proxy's CPU while they opened, from a look once a second). Listing it through System.IO would also stat each one.
 /// </summary>
 internal static unsafe class OpenDescriptors
 {
     private const string Folder = "/proc/self/fd";
     private const int BufferSize = 32 * 1024;
+    private const int StatXSize = 256;
+    private const int StatXSizeOffset = 40; // struct statx: stx_size, after mask, blksize, attributes, nlink, uid, gid, mode and ino
 
-    /// <summary>The count (without the descriptor that reads it), or 0 when it cannot be read (not Linux, or none left to open the folder).</summary>
+    /// <summary>The count, or 0 when it cannot be read (not Linux, or none left to open the folder).</summary>
     public static int Count()
     {
         if (!OperatingSystem.IsLinux())
@@ -20,6 +24,26 @@ internal static unsafe class OpenDescriptors
             return 0;
         }
 
+        int counted = CountFromFolderSize();
+        return counted > 0 ? counted : CountFolderEntries();
+    }
+
+    /// <summary>The size statx gives the folder: the count on Linux 6.2 and later, 0 before (or when it fails).</summary>
+    internal static int CountFromFolderSize()
+    {
+        byte* statx = stackalloc byte[StatXSize];
+        if (LinuxSyscalls.StatX(LinuxFlags.AT_FDCWD, Folder, 0, LinuxFlags.STATX_SIZE, statx) != 0)
+        {
+            return 0;
+        }
+
+        ulong size = *(ulong*)(statx + StatXSizeOffset);
+        return (int)Math.Min(size, int.MaxValue);
+    }
+
+    /// <summary>The folder's entries (without the descriptor that reads them), or 0 when it cannot be opened.</summary>
+    internal static int CountFolderEntries()
+    {
         int folder = LinuxSyscalls.Open(Folder, LinuxFlags.O_DIRECTORY | LinuxFlags.O_CLOEXEC);
         if (folder < 0)
         {

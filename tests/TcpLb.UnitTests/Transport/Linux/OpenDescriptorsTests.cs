@@ -39,6 +39,32 @@ public sealed class OpenDescriptorsTests
 
         Assert.InRange(OpenDescriptors.Count(), counted - 2, counted + 10);
     }
+
+    [Fact]
+    public void The_folder_size_and_its_entries_give_the_same_count()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/self/fd is Linux's");
+        int fromSize = OpenDescriptors.CountFromFolderSize();
+        Assert.SkipWhen(fromSize == 0, "this kernel reports no size for /proc/self/fd (Linux 6.2 and later do); the entries are counted there");
+
+        var sockets = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                sockets.Add(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                int entries = OpenDescriptors.CountFolderEntries();
+                fromSize = OpenDescriptors.CountFromFolderSize();
+                Assert.InRange(fromSize, entries - 2, entries + 2); // a runtime thread may open or close one in between
+            }
+
+            Assert.InRange(OpenDescriptors.Count() - OpenDescriptors.CountFolderEntries(), -2, 2);
+        }
+        finally
+        {
+            sockets.ForEach(socket => socket.Dispose());
+        }
+    }
 }
 
 /// <summary>Tests that count this process's descriptors run with no other test alongside.</summary>
