@@ -46,6 +46,7 @@ internal static class LinuxFlags
     public const int IPPROTO_IPV6 = 41;
 
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_MORE = 0x8000;
 
     public const int SHUT_WR = 1;
 

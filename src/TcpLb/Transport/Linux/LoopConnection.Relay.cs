@@ -110,8 +110,10 @@ internal abstract unsafe partial class LoopConnection
             direction.Splicing = true; // a full buffer: a bulk transfer
         }
 
+        // Bytes that end the direction wait in the sink's socket (MSG_MORE) for the FIN passed on right after them
+        // (shutdown, or close when both ended): one segment carries both, not two.
         int count = (int)received;
-        int sent = sink.Writable ? Send(sink.Fd, buffer, 0, count) : 0;
+        int sent = sink.Writable ? Send(sink.Fd, buffer, 0, count, more: direction.SourceEnded) : 0;
         if (sent < 0)
         {
             End(sinkIsClient ? RelayEnd.ClientReset : RelayEnd.BackendReset);
@@ -204,7 +206,7 @@ internal abstract unsafe partial class LoopConnection
         }
 
         byte[] pending = direction.Pending!;
-        int sent = Send(sink.Fd, pending, direction.PendingStart, direction.PendingEnd - direction.PendingStart);
+        int sent = Send(sink.Fd, pending, direction.PendingStart, direction.PendingEnd - direction.PendingStart, more: false);
         if (sent < 0)
         {
             End(sinkIsClient ? RelayEnd.ClientReset : RelayEnd.BackendReset);
@@ -247,12 +249,14 @@ internal abstract unsafe partial class LoopConnection
         }
     }
 
-    // Bytes written (0 when the sink is full), or -1 when it reset or closed.
-    private static int Send(int fd, byte[] buffer, int offset, int count)
+    // Bytes written (0 when the sink is full), or -1 when it reset or closed. With more, the kernel holds a last
+    // partial segment until the next send, shutdown or close.
+    private static int Send(int fd, byte[] buffer, int offset, int count, bool more)
     {
         fixed (byte* pointer = buffer)
         {
-            nint sent = LinuxSyscalls.Send(fd, pointer + offset, (nuint)count, LinuxFlags.MSG_NOSIGNAL);
+            int flags = more ? LinuxFlags.MSG_NOSIGNAL | LinuxFlags.MSG_MORE : LinuxFlags.MSG_NOSIGNAL;
+            nint sent = LinuxSyscalls.Send(fd, pointer + offset, (nuint)count, flags);
             if (sent >= 0)
             {
                 return (int)sent;

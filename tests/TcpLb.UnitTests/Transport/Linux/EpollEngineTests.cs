@@ -9,8 +9,8 @@ namespace TcpLb.UnitTests.Transport.Linux;
 
 /// <summary>
 /// What only the epoll engine has: its memory while bytes wait (one read's worth in user space, the rest in the
-/// kernel), splice through kernel pipes for bulk transfers with half-close and reset, and pipes that never carry a
-/// closed connection's bytes into the next one. Real sockets on loopback; every transfer checked by SHA-256.
+/// kernel), splice through kernel pipes for bulk transfers with half-close and reset, pipes that never carry a
+/// closed connection's bytes into the next one, and a direction's last bytes and its FIN sent as one segment. Real sockets on loopback; every transfer checked by SHA-256.
 /// </summary>
 public sealed class EpollEngineTests
 {
@@ -159,5 +159,44 @@ public sealed class EpollEngineTests
         }
 
         Assert.Equal(20, steady);
+    }
+
+    [Fact]
+    public async Task Bytes_that_came_with_the_backends_FIN_leave_with_the_FIN_in_one_segment_and_the_client_still_sends()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the epoll engine runs on Linux only");
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(30));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        await using var lb = await TcpLbUnderTest.StartAsync(TcpLbUnderTest.Options(backend.EndPoint), engine: Engine.Epoll);
+
+        using Socket client = await Net.ConnectAsync(lb.EndPoint, cancellationToken);
+        await client.SendAsync("hi"u8.ToArray(), SocketFlags.None, cancellationToken);
+        using Socket server = await backend.AcceptAsync(cancellationToken);
+        Assert.Equal("hi"u8.ToArray(), await Net.ReadExactlyAsync(server, 2, cancellationToken)); // TcpLb's ACK of it came long before
+        int segmentsBefore = SegmentsReceived(client);
+
+        server.SetRawSocketOption(IpProtoTcp, TcpCork, BitConverter.GetBytes(1)); // "bye" and the FIN leave the backend as one segment
+        await server.SendAsync("bye"u8.ToArray(), SocketFlags.None, cancellationToken);
+        server.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("bye"u8.ToArray(), await Net.ReadToEndAsync(client, cancellationToken));
+        Assert.Equal(1, SegmentsReceived(client) - segmentsBefore); // not the bytes, then the FIN alone
+        await client.SendAsync("more"u8.ToArray(), SocketFlags.None, cancellationToken);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal("more"u8.ToArray(), await Net.ReadToEndAsync(server, cancellationToken));
+    }
+
+    private const int IpProtoTcp = 6;
+    private const int TcpCork = 3;
+    private const int TcpInfo = 11;
+    private const int TcpInfoSegmentsIn = 140; // struct tcp_info: tcpi_segs_in
+
+    private static int SegmentsReceived(Socket socket)
+    {
+        byte[] info = new byte[256];
+        int length = socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info);
+        Assert.True(length >= TcpInfoSegmentsIn + sizeof(int), $"TCP_INFO gave {length} bytes, without tcpi_segs_in");
+        return BitConverter.ToInt32(info, TcpInfoSegmentsIn);
     }
 }
