@@ -64,6 +64,9 @@ public sealed class AotBinaryTests
         await tcplb.WaitUntilAcceptingAsync(port, cancellationToken);
 
         await EchoClient.AssertWholeConnectionAsync(port, 1000, cancellationToken);
-        Assert.Contains($"Accepting on socket 3 (unknown) passed by systemd for 127.0.0.1:{port}", tcplb.Output, StringComparison.Ordinal);
+
+        // The log line may still be on its way (console logger, pipe) when the connection has already been served.
+        string adopted = $"Accepting on socket 3 (unknown) passed by systemd for 127.0.0.1:{port}";
+        await tcplb.WaitForLineAsync(line => line.Contains(adopted, StringComparison.Ordinal), cancellationToken);
     }
 }
