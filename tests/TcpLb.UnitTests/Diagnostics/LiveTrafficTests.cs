@@ -79,6 +79,8 @@ public sealed class LiveTrafficTests
         await TcpLbUnderTest.WaitUntilAsync(() => lb.Server.ActiveConnections == 2, "both connections are accepted", cancellationToken);
         await TcpLbUnderTest.WaitUntilAsync(
             () => lb.Server.Connections.Any(c => c.Phase == ConnectionPhase.Established), "the first is forwarding", cancellationToken);
+        await TcpLbUnderTest.WaitUntilAsync(
+            () => lb.Server.Connections.Any(c => c.Phase == ConnectionPhase.WaitingForFirstBytes), "the second waits for its first bytes", cancellationToken);
 
         time.Advance(LiveTrafficSweep.Interval);
         recorded.ObserveGauges();
