@@ -180,7 +180,9 @@ internal sealed class ConnectionHandler
 
         ProxyVersion version = Options.SendProxy == ProxySendMode.V1 ? ProxyVersion.V1 : ProxyVersion.V2;
         bool crc = version == ProxyVersion.V2 && Options.SendProxyCrc32C;
-        int length = ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
+        // A v1 line is never longer than its maximum, and sizing it exactly would format both addresses twice (they
+        // are most of the header's cost on a short connection); a v2 header's length is arithmetic.
+        int length = version == ProxyVersion.V1 ? ProxyHeaderWriter.MaxV1Length : ProxyHeaderWriter.GetLength(header, version, crc32C: crc);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         _telemetry.ProxyHeaderSent(version);
         return new PooledPrefix(buffer, ProxyHeaderWriter.Write(buffer, header, version, crc32C: crc));
