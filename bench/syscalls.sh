@@ -18,29 +18,7 @@ for program in strace wrk nginx haproxy python3 curl; do
 done
 [[ -x $tcplb ]] || { echo "syscalls.sh: $tcplb is missing (dotnet publish src/TcpLb -c Release -o out)" >&2; exit 2; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-backend=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$backend proxy_protocol backlog=4096;
-    location / { return 200 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"; }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
+source bench/lib/proxy-backend.sh
 
 # One proxy: start it, warm it up, count its calls while wrk runs, print the table per connection.
 measure() { # name listen-port command...
