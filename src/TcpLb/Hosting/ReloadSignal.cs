@@ -28,6 +28,11 @@ internal sealed partial class ReloadSignal : IDisposable
         _reloadable = reloadable;
         if (!OperatingSystem.IsWindows())
         {
+            if (OperatingSystem.IsLinux())
+            {
+                TakeBackIgnoredSighup();
+            }
+
             _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         }
     }
@@ -83,6 +88,29 @@ internal sealed partial class ReloadSignal : IDisposable
             IgnoredWithoutFile(_logger);
         }
     }
+
+    // A process started with SIGHUP ignored (nohup, a shell's `trap '' HUP`) inherits that disposition, and .NET
+    // installs no handler for a signal ignored at start: every SIGHUP would then be dropped without a reload or a
+    // line. Reset it to the default first, as nginx does, so the registration takes it; the handler never lets a
+    // SIGHUP end the process, which is all nohup asks for. (Between the two calls the default action applies: a
+    // SIGHUP in those microseconds would end a process that is still starting.)
+    private static unsafe void TakeBackIgnoredSighup()
+    {
+        const int sighup = 1;
+        const nint ignore = 1; // SIG_IGN
+        const nint byDefault = 0; // SIG_DFL
+        byte* current = stackalloc byte[256]; // struct sigaction (152 bytes on glibc), its handler first
+        if (SignalAction(sighup, null, current) == 0 && *(nint*)current == ignore)
+        {
+            SetSignal(sighup, byDefault);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sigaction")]
+    private static unsafe partial int SignalAction(int signal, byte* action, byte* previous);
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint SetSignal(int signal, nint handler);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "SIGHUP during start-up: held until the config reloader runs, which then reloads once")]
     private static partial void HeldDuringStart(ILogger logger);

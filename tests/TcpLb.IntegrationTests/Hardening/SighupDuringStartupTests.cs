@@ -81,4 +81,28 @@ public sealed class SighupDuringStartupTests
         tcplb.Signal(PosixSignal.SIGTERM);
         Assert.Equal(0, await tcplb.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task Started_with_SIGHUP_ignored_as_under_nohup_a_SIGHUP_still_reaches_tcplb()
+    {
+        string sh = PeerProcess.Require("sh");
+        using CancellationTokenSource deadline = TestDeadline.Start(TimeSpan.FromSeconds(60));
+        CancellationToken cancellationToken = deadline.Token;
+        using var backend = new TestBackend();
+        int port = LoopbackPorts.Free();
+
+        // `trap '' HUP` is what nohup does: the disposition SIG_IGN survives exec, and the exec keeps the PID signalled.
+        using PeerProcess tcplb = PeerProcess.Start(sh,
+            ["-c", "trap '' HUP && exec \"$@\"", "sh", "dotnet", Tcplb.DllPath, "run", .. Tcplb.NoAdmin, "--listen", $"127.0.0.1:{port}", "--backend", backend.EndPoint.ToString()],
+            PeerProcess.NewDirectory("sighup-ignored"));
+        await Tcplb.WaitForListeningAsync(tcplb, port, cancellationToken);
+
+        tcplb.Signal(PosixSignal.SIGHUP);
+        await TcpLbUnderTest.WaitUntilAsync(() => tcplb.Output.Contains("SIGHUP ignored: tcplb runs from flags", StringComparison.Ordinal) || tcplb.HasExited,
+            "tcplb hears the SIGHUP its parent had ignored", cancellationToken);
+        Assert.False(tcplb.HasExited, $"SIGHUP ended tcplb:\n{tcplb.Output}");
+
+        tcplb.Signal(PosixSignal.SIGTERM);
+        Assert.Equal(0, await tcplb.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
 }
